@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+// Child processes for the runner: start a command (optionally inside a named
+// netns) with its output captured, wait for it with a deadline, kill it.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "oob/fd.hpp"
+
+namespace oob {
+
+struct exit_status {
+	bool timed_out = false;
+	int code = -1;	    // exit code when the child exited
+	int signal = 0;	    // terminating signal, 0 when it exited
+	std::string output; // stdout and stderr, interleaved as written
+
+	[[nodiscard]] bool success() const { return !timed_out && signal == 0 && code == 0; }
+	[[nodiscard]] std::string describe() const;
+};
+
+class child {
+public:
+	// argv[0] is looked up in PATH; netns empty means "stay here".
+	child(const std::vector<std::string> &argv, const std::string &netns = {});
+	child(const child &) = delete;
+	child &operator=(const child &) = delete;
+	child(child &&) noexcept = default;
+	child &operator=(child &&) noexcept = default;
+	~child(); // kills and reaps a child still running
+
+	[[nodiscard]] pid_t pid() const { return pid_; }
+	// Waits until the child exits or the timeout passes; on timeout the child
+	// is killed (SIGKILL) and reaped, and timed_out is set.
+	exit_status wait(std::chrono::milliseconds timeout);
+	// True while the child has not exited (it is not reaped).
+	[[nodiscard]] bool running() const;
+
+private:
+	void drain(int timeout_ms);
+
+	pid_t pid_ = -1;
+	unique_fd pidfd_;
+	unique_fd out_;
+	std::string output_;
+};
+
+// Splits a command line on blanks; double quotes group words.
+[[nodiscard]] std::vector<std::string> split_words(const std::string &line);
+
+} // namespace oob

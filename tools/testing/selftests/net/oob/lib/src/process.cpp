@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "oob/process.hpp"
+
+#include <array>
+#include <csignal>
+#include <cstring>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "oob/netns.hpp"
+
+namespace oob {
+
+namespace {
+constexpr size_t max_output = size_t{256} * 1024;
+} // namespace
+
+std::string exit_status::describe() const
+{
+	if (timed_out)
+		return "timed out";
+	if (signal != 0)
+		return std::string("killed by signal ") + std::to_string(signal) + " (" +
+		       ::strsignal(signal) + ")";
+	return "exit code " + std::to_string(code);
+}
+
+child::child(const std::vector<std::string> &argv, const std::string &netns)
+{
+	if (argv.empty())
+		throw std::system_error(EINVAL, std::generic_category(), "empty command");
+	unique_fd ns;
+	if (!netns.empty())
+		ns = netns::open(netns);
+
+	std::array<int, 2> pipefd{};
+	check_syscall("pipe", ::pipe2, pipefd.data(), O_CLOEXEC);
+	unique_fd rd(pipefd[0]);
+	unique_fd wr(pipefd[1]);
+
+	std::vector<char *> args;
+	args.reserve(argv.size() + 1);
+	for (const auto &a : argv)
+		args.push_back(const_cast<char *>(a.c_str()));
+	args.push_back(nullptr);
+
+	pid_ = check_syscall("fork", ::fork);
+	if (pid_ == 0) {
+		// Child: only async-signal-safe calls from here on.
+		::setpgid(0, 0);
+		::dup2(wr.get(), STDOUT_FILENO);
+		::dup2(wr.get(), STDERR_FILENO);
+		int devnull = ::open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			::dup2(devnull, STDIN_FILENO);
+		if (ns && ::setns(ns.get(), CLONE_NEWNET) == -1) {
+			static const char msg[] = "oob: setns failed\n";
+			(void)!::write(STDERR_FILENO, msg, sizeof(msg) - 1);
+			::_exit(127);
+		}
+		::execvp(args[0], args.data());
+		static const char msg[] = "oob: exec failed\n";
+		(void)!::write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		::_exit(127);
+	}
+	pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+	if (!pidfd_)
+		throw_errno("pidfd_open");
+	out_ = std::move(rd);
+}
+
+child::~child()
+{
+	if (pid_ > 0) {
+		::kill(-pid_, SIGKILL);
+		::waitpid(pid_, nullptr, 0);
+	}
+}
+
+bool child::running() const
+{
+	if (pid_ <= 0)
+		return false;
+	pollfd p{pidfd_.get(), POLLIN, 0};
+	return ::poll(&p, 1, 0) == 0;
+}
+
+void child::drain(int timeout_ms)
+{
+	std::array<char, 4096> buf{};
+	pollfd p{out_.get(), POLLIN, 0};
+	while (out_ && ::poll(&p, 1, timeout_ms) > 0) {
+		auto n = ::read(out_.get(), buf.data(), buf.size());
+		if (n <= 0) {
+			out_.reset();
+			break;
+		}
+		output_.append(buf.data(), static_cast<size_t>(n));
+		// A chatty test keeps only its tail: that is where failures are.
+		if (output_.size() > max_output)
+			output_.erase(0, output_.size() - max_output);
+		timeout_ms = 0;
+	}
+}
+
+exit_status child::wait(std::chrono::milliseconds timeout)
+{
+	exit_status st;
+	if (pid_ <= 0)
+		throw std::logic_error("child already reaped");
+	const auto deadline = std::chrono::steady_clock::now() + timeout;
+	for (;;) {
+		auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+			deadline - std::chrono::steady_clock::now());
+		if (left.count() <= 0) {
+			st.timed_out = true;
+			::kill(-pid_, SIGKILL);
+			break;
+		}
+		std::array<pollfd, 2> p{{{pidfd_.get(), POLLIN, 0}, {out_.get(), POLLIN, 0}}};
+		int n = ::poll(p.data(), out_ ? 2 : 1, static_cast<int>(left.count()));
+		if (n == -1 && errno != EINTR)
+			throw_errno("poll");
+		if (out_ && (p[1].revents & (POLLIN | POLLHUP)) != 0)
+			drain(0);
+		if ((p[0].revents & POLLIN) != 0)
+			break;
+	}
+	int status = 0;
+	check_syscall("waitpid", ::waitpid, pid_, &status, 0);
+	// The process group may still hold the pipe open: take what is there.
+	::kill(-pid_, SIGKILL);
+	pid_ = -1;
+	drain(50);
+	if (WIFEXITED(status))
+		st.code = WEXITSTATUS(status);
+	else if (WIFSIGNALED(status) && !st.timed_out)
+		st.signal = WTERMSIG(status);
+	st.output = std::move(output_);
+	return st;
+}
+
+std::vector<std::string> split_words(const std::string &line)
+{
+	std::vector<std::string> words;
+	std::string cur;
+	bool quoted = false;
+	bool have = false;
+	for (char c : line) {
+		if (c == '"') {
+			quoted = !quoted;
+			have = true;
+		} else if (!quoted && (c == ' ' || c == '\t')) {
+			if (have)
+				words.push_back(std::move(cur));
+			cur.clear();
+			have = false;
+		} else {
+			cur += c;
+			have = true;
+		}
+	}
+	if (quoted)
+		throw std::system_error(EINVAL, std::generic_category(),
+					"unbalanced quote in: " + line);
+	if (have)
+		words.push_back(std::move(cur));
+	return words;
+}
+
+} // namespace oob
