@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# oobnet: one entry point.  The two commands:
+#   make demo    build everything, boot the guest, show the topology and traffic
+#   make check   build everything, run the host unit tests, checkpatch and the
+#                guest suite; one closing "N passed, N failed, N skipped" line
+# Every phase is a target of its own (deps tree kernel module harness upstream
+# initramfs unit checkpatch boot) and is incremental: run twice, build once.
+
+SHELL    := /bin/bash
+BUILD    ?= build
+KSRC     := $(BUILD)/linux
+KOBJ     := $(BUILD)/kbuild
+OOBTEST  := tools/testing/selftests/net/oob
+HARNESS  := $(BUILD)/harness
+UPSTREAM := $(BUILD)/upstream
+RUN      := $(BUILD)/run
+TIMINGS  := $(BUILD)/timings.log
+ABS_BUILD = $(abspath $(BUILD))
+
+# Upstream net selftests run in the guest (see $(OOBTEST)/tests.plan for why
+# each one is there), compiled statically from the unpacked tree.
+UPSTREAM_TESTS := socket psock_tpacket psock_fanout txring_overwrite \
+		  reuseport_bpf udpgso nettest msg_zerocopy
+
+# C++ sources of the harness, for lint.
+CXX_SRCS := $(shell find $(OOBTEST) -name '*.cpp')
+CXX_HDRS := $(shell find $(OOBTEST) -name '*.hpp')
+TIDY_STAMPS := $(patsubst $(OOBTEST)/%.cpp,$(BUILD)/lint/%.tidy,$(CXX_SRCS))
+
+# Runs a phase and records how long it took.
+phase = @mkdir -p $(BUILD); s=$$(date +%s.%N); $(2) || exit $$?; \
+	printf 'phase %-10s %6.1fs\n' $(1) $$(echo "$$(date +%s.%N) - $$s" | bc) | tee -a $(TIMINGS)
+
+.PHONY: all deps tree kernel module harness upstream initramfs unit lint checkpatch \
+	boot check demo export clean distclean help
+
+all: initramfs
+
+help:
+	@sed -n '3,9p' Makefile
+
+deps:
+	$(call phase,deps,scripts/deps.sh)
+
+tree: deps
+	$(call phase,tree,scripts/tree.sh . $(BUILD))
+
+kernel: tree
+	$(call phase,kernel,scripts/kernel.sh . $(BUILD))
+
+module: kernel
+	$(call phase,module,mkdir -p $(BUILD)/oobnet && rsync -a oobnet/ $(BUILD)/oobnet/ && \
+		$(MAKE) -s -C $(KOBJ) M=$(ABS_BUILD)/oobnet CC="ccache gcc" modules)
+
+harness: kernel
+	$(call phase,harness,cmake -S $(OOBTEST) -B $(HARNESS) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DOOB_KERNEL_HEADERS=$(abspath $(KOBJ))/usr/include >/dev/null && \
+		cmake --build $(HARNESS) -j $$(nproc) -- --no-print-directory -s)
+
+upstream: kernel
+	$(call phase,upstream,$(MAKE) -s $(addprefix $(UPSTREAM)/,$(UPSTREAM_TESTS)))
+
+$(UPSTREAM)/%: $(KSRC)/tools/testing/selftests/net/%.c $(KOBJ)/usr/include/linux/if_packet.h
+	@mkdir -p $(UPSTREAM)
+	ccache gcc -static -O2 -Wall -Wno-unused-result -I$(KOBJ)/usr/include \
+		-I$(KSRC)/tools/testing/selftests -I$(KSRC)/tools/testing/selftests/net \
+		-o $@ $< -lpthread
+
+initramfs: module harness upstream
+	$(call phase,initramfs,scripts/initramfs.sh . $(BUILD))
+
+unit: harness
+	$(call phase,unit,ctest --test-dir $(HARNESS) --output-on-failure > $(BUILD)/ctest.log 2>&1; \
+		tail -n 3 $(BUILD)/ctest.log)
+
+# clang-format on everything, clang-tidy on each file changed since it last passed.
+lint: harness
+	$(call phase,lint,clang-format --dry-run -Werror $(CXX_SRCS) $(CXX_HDRS) && \
+		$(MAKE) -s $(TIDY_STAMPS))
+
+$(BUILD)/lint/%.tidy: $(OOBTEST)/%.cpp $(CXX_HDRS) $(OOBTEST)/.clang-tidy
+	@mkdir -p $(@D)
+	@clang-tidy -p $(HARNESS) --quiet $< > $@.log 2>&1 || { grep -v 'warnings generated' $@.log; exit 1; }
+	@touch $@
+
+checkpatch: tree
+	$(call phase,checkpatch,scripts/checkpatch.sh . $(BUILD))
+
+# The guest prints much; show its progress lines, keep the rest in the log.
+boot: initramfs
+	$(call phase,boot,set -o pipefail; scripts/boot.sh $(BUILD) check $(OOB_ARGS) | \
+		{ grep --line-buffered -E '^oob-(guest|runner):' || true; } || \
+		echo "boot: QEMU exit $$? (124: the guest hit OOB_BOOT_TIMEOUT)")
+
+check: unit lint checkpatch boot
+	@echo "--- results (console: $(RUN)/console.log, KTAP: $(RUN)/results.ktap)"
+	@$(HARNESS)/ktap-summary --ctest $(BUILD)/ctest.log --ktap $(RUN)/results.ktap \
+		--console $(RUN)/console.log
+
+demo: initramfs
+	scripts/boot.sh $(BUILD) demo $(OOB_ARGS)
+
+# The whole series, new files included, as one git-am-able set with a cover
+# letter; `make export` also proves it applies to a pristine tree.
+export: tree
+	$(call phase,export,scripts/export.sh . $(BUILD))
+
+clean:
+	rm -rf $(HARNESS) $(UPSTREAM) $(RUN) $(BUILD)/oobnet $(BUILD)/initramfs*
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boots the test guest under QEMU (TCG: no KVM here) with the topology of
+# lib/include/oob/topology.hpp: two e1000e NICs on hub 1, two virtio-net NICs
+# on hub 2, no link to the host.  The console is saved to console.log, the
+# KTAP results arrive on the second serial port in results.ktap.
+#
+# Usage: boot.sh <build-dir> check|demo [extra kernel args...]
+# Environment: OOB_BOOT_TIMEOUT (seconds, default 1200), OOB_SMP (default 2).
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+mode=$2
+shift 2
+run=$build/run
+mkdir -p "$run"
+rm -f "$run/console.log" "$run/results.ktap"
+
+limit=${OOB_BOOT_TIMEOUT:-1200}
+cmdline="console=ttyS0 oob.mode=$mode panic=-1 e1000e.InterruptThrottleRate=0 $*"
+
+case "$mode" in
+check|demo) ;;
+*) echo "boot: mode must be check or demo" >&2; exit 2 ;;
+esac
+
+nics=()
+nic() { # hub id mac device
+	nics+=(-netdev "hubport,id=$2,hubid=$1" -device "$4,netdev=$2,mac=$3")
+}
+nic 1 e1a 52:54:00:0e:00:01 e1000e
+nic 1 e1b 52:54:00:0e:00:02 e1000e
+nic 2 vta 52:54:00:0f:00:01 virtio-net-pci
+nic 2 vtb 52:54:00:0f:00:02 virtio-net-pci
+
+exec timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
+	-machine q35 -cpu max -smp "${OOB_SMP:-2}" -m 1G \
+	-nodefaults -no-reboot -display none -monitor none \
+	-kernel "$build/kbuild/arch/x86/boot/bzImage" \
+	-initrd "$build/initramfs.cpio" \
+	-append "$cmdline" \
+	-chardev "stdio,id=con,logfile=$run/console.log,signal=off" -serial chardev:con \
+	-chardev "file,id=res,path=$run/results.ktap" -serial chardev:res \
+	"${nics[@]}" \
+	< /dev/null

@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The guest's initramfs: busybox-static, the init and demo scripts, the C++
+# harness programs, the upstream selftests, oobnet.ko and iproute2's ip with
+# the libraries it links.  Packed by the kernel's own gen_initramfs.sh, so no
+# root is needed for /dev/console.
+#
+# Usage: initramfs.sh <repo-top> <build-dir>
+set -euo pipefail
+
+top=$(cd "$1" && pwd)
+build=$(cd "$2" && pwd)
+stage=$build/initramfs
+out=$build/initramfs.cpio
+selftests=$top/tools/testing/selftests/net/oob
+
+die() { echo "initramfs: $*" >&2; exit 1; }
+
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,etc/oob,lib/modules,proc,sys,dev,run,tmp,root} \
+	 "$stage"/usr/{lib/kselftest/net,share/oob}
+
+install -m 0755 /bin/busybox "$stage/bin/busybox"
+ln -s busybox "$stage/bin/sh"
+file -L "$stage/bin/busybox" 2>/dev/null | grep -q 'statically linked' ||
+	ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' || die "/bin/busybox is not static (busybox-static)"
+install -m 0755 "$top/qemu/guest/init" "$stage/init"
+install -m 0644 "$top/qemu/guest/demo.sh" "$stage/usr/share/oob/demo.sh"
+install -m 0644 "$selftests/tests.plan" "$stage/etc/oob/tests.plan"
+for p in oob-runner oob-topo; do
+	install -m 0755 "$build/harness/$p" "$stage/bin/$p"
+done
+install -m 0644 "$build/oobnet/oobnet.ko" "$stage/lib/modules/oobnet.ko"
+install -m 0755 "$build"/upstream/* "$stage/usr/lib/kselftest/net/"
+
+# iproute2's ip travels with its shared libraries and the dynamic loader.
+ip=$(command -v ip) || die "ip (iproute2) missing"
+install -m 0755 "$(readlink -f "$ip")" "$stage/bin/ip"
+for lib in $(ldd "$ip" | awk '/=> \//{ print $3 } /^\s*\/lib/{ print $1 }'); do
+	mkdir -p "$stage$(dirname "$lib")"
+	install -m 0755 "$(readlink -f "$lib")" "$stage$lib"
+done
+# (busybox --install in the guest leaves an existing /bin/ip alone.)
+mkdir -p "$stage/etc/iproute2" "$stage/var/run"
+
+spec=$build/initramfs.spec
+cat > "$spec" <<SPEC
+nod /dev/console 0600 0 0 c 5 1
+nod /dev/null 0666 0 0 c 1 3
+SPEC
+(cd "$build/kbuild" && "$build/linux/usr/gen_initramfs.sh" -o "$out.tmp" \
+	-u squash -g squash "$stage" "$spec")
+mv "$out.tmp" "$out"
+echo "initramfs: $(du -h "$out" | cut -f1) ($(find "$stage" -type f | wc -l) files)"

@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The kernel build: allnoconfig plus the fragments in qemu/config/, built out
+# of tree in <build>/kbuild with ccache.  The merged .config replaces the old
+# one only when it differs, so an unchanged tree and config rebuild nothing.
+#
+# Usage: kernel.sh <repo-top> <build-dir>
+set -euo pipefail
+
+top=$(cd "$1" && pwd)
+build=$(cd "$2" && pwd)
+tree=$build/linux
+kbuild=$build/kbuild
+frags=(base net oob test)
+jobs=${JOBS:-$(nproc)}
+log=$build/kernel-build.log
+
+die() { echo "kernel: $*" >&2; exit 1; }
+
+export ARCH=x86_64
+mkdir -p "$kbuild" "$build/kconfig"
+cd "$tree"
+args=()
+for f in "${frags[@]}"; do args+=("$top/qemu/config/$f.config"); done
+scripts/kconfig/merge_config.sh -n -O "$build/kconfig" "${args[@]}" \
+	> "$build/kconfig/merge.log" 2>&1 || { cat "$build/kconfig/merge.log"; die "merge_config failed"; }
+# merge_config only warns when a requested value did not stick: refuse that.
+if grep -q -e '^Value requested for' -e '^Actual value' "$build/kconfig/merge.log"; then
+	grep -A3 '^Value requested for' "$build/kconfig/merge.log" >&2
+	die "a config fragment asks for something Kconfig refused (see above)"
+fi
+if ! cmp -s "$build/kconfig/.config" "$kbuild/.config"; then
+	echo "kernel: config changed"
+	cp "$build/kconfig/.config" "$kbuild/.config"
+fi
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+start=$(date +%s)
+if ! make O="$kbuild" CC="ccache gcc" -j"$jobs" bzImage modules headers_install \
+	> "$log" 2>&1; then
+	grep -E -B2 -A6 'error|Error' "$log" | tail -60 >&2
+	die "build failed (full log: $log)"
+fi
+echo "kernel: $(make -s O="$kbuild" kernelrelease) built in $(( $(date +%s) - start ))s" \
+     "($(grep -c -E '^\s+(CC|LD|AR)' "$log" || true) steps)"
