@@ -77,7 +77,7 @@ unit: harness
 # clang-format on everything, clang-tidy on each file changed since it last passed.
 lint: harness
 	$(call phase,lint,clang-format --dry-run -Werror $(CXX_SRCS) $(CXX_HDRS) && \
-		$(MAKE) -s $(TIDY_STAMPS))
+		$(MAKE) -s -j$$(nproc) $(TIDY_STAMPS))
 
 $(BUILD)/lint/%.tidy: $(OOBTEST)/%.cpp $(CXX_HDRS) $(OOBTEST)/.clang-tidy
 	@mkdir -p $(@D)

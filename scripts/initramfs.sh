@@ -35,13 +35,15 @@ install -m 0644 "$build/oobnet/oobnet.ko" "$stage/lib/modules/oobnet.ko"
 install -m 0755 "$build"/upstream/* "$stage/usr/lib/kselftest/net/"
 
 # iproute2's ip travels with its shared libraries and the dynamic loader.
+# It goes to /usr/sbin: busybox's shell runs its own applets first for bare
+# names, so scripts that want iproute2 (ip netns, ip -n) call it by path.
 ip=$(command -v ip) || die "ip (iproute2) missing"
-install -m 0755 "$(readlink -f "$ip")" "$stage/bin/ip"
-for lib in $(ldd "$ip" | awk '/=> \//{ print $3 } /^\s*\/lib/{ print $1 }'); do
+mkdir -p "$stage/usr/sbin"
+install -m 0755 "$(readlink -f "$ip")" "$stage/usr/sbin/ip"
+for lib in $(ldd "$ip" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
 	mkdir -p "$stage$(dirname "$lib")"
 	install -m 0755 "$(readlink -f "$lib")" "$stage$lib"
 done
-# (busybox --install in the guest leaves an existing /bin/ip alone.)
 mkdir -p "$stage/etc/iproute2" "$stage/var/run"
 
 spec=$build/initramfs.spec

@@ -18,6 +18,8 @@ namespace {
 
 using namespace oob;
 
+constexpr std::chrono::milliseconds carrier_timeout{10000};
+
 void setup_end(link::rtnl &root, const link::info &nic, const topology::end &end)
 {
 	const std::string ns(end.netns);
@@ -52,6 +54,20 @@ int setup()
 		// Lower ifindex first: QEMU enumerates the NICs in command-line order.
 		setup_end(root, nics[0], pair.a);
 		setup_end(root, nics[1], pair.b);
+	}
+	// Tests start right after: wait for every wire to be up (e1000e
+	// negotiates for about two seconds).
+	for (const auto &pair : topology::pairs) {
+		for (const auto *end : {&pair.a, &pair.b}) {
+			netns::scoped_enter in(std::string(end->netns));
+			if (!link::wait_carrier(std::string(end->name), carrier_timeout)) {
+				std::fprintf(stderr,
+					     "oob-topo: %.*s has no carrier after %lld ms\n",
+					     static_cast<int>(end->name.size()), end->name.data(),
+					     static_cast<long long>(carrier_timeout.count()));
+				return 1;
+			}
+		}
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
@@ -130,6 +131,21 @@ std::optional<info> by_name(const std::string &name)
 		if (i.name == name)
 			return i;
 	return std::nullopt;
+}
+
+bool wait_carrier(const std::string &name, std::chrono::milliseconds timeout)
+{
+	const auto deadline = std::chrono::steady_clock::now() + timeout;
+	sysfs_view sys;
+	const auto path = sys.net() / name / "carrier";
+	for (;;) {
+		// Reading carrier of a link that is down fails: not up yet.
+		if (read_line(path) == "1")
+			return true;
+		if (std::chrono::steady_clock::now() >= deadline)
+			return false;
+		std::this_thread::sleep_for(std::chrono::milliseconds(20));
+	}
 }
 
 rtnl::rtnl() : fd_(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE))

@@ -4,6 +4,7 @@
 // thread's namespace (see netns::scoped_enter).
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ struct info {
 [[nodiscard]] std::vector<info> list();
 [[nodiscard]] std::optional<info> by_mac(const std::string &mac);
 [[nodiscard]] std::optional<info> by_name(const std::string &name);
+// Waits until the link reports carrier (the wire is up); false on timeout.
+[[nodiscard]] bool wait_carrier(const std::string &name, std::chrono::milliseconds timeout);
 
 class rtnl {
 public:
