@@ -33,7 +33,7 @@ phase = @mkdir -p $(BUILD); s=$$(date +%s.%N); $(2) || exit $$?; \
 	printf 'phase %-10s %6.1fs\n' $(1) $$(echo "$$(date +%s.%N) - $$s" | bc) | tee -a $(TIMINGS)
 
 .PHONY: all deps tree kernel module harness upstream initramfs unit lint checkpatch \
-	boot check demo export clean distclean help
+	boot check demo export series-build clean distclean help
 
 all: initramfs
 
@@ -105,6 +105,10 @@ demo: initramfs
 # letter; `make export` also proves it applies to a pristine tree.
 export: tree
 	$(call phase,export,scripts/export.sh . $(BUILD))
+
+# Every patch of the series builds on its own (slow: not part of check).
+series-build: kernel
+	$(call phase,series-build,scripts/series-build.sh . $(BUILD))
 
 clean:
 	rm -rf $(HARNESS) $(UPSTREAM) $(RUN) $(BUILD)/oobnet $(BUILD)/initramfs*

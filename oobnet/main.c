@@ -2,24 +2,39 @@
 /*
  * oobnet: the companion core's out-of-band network stack.
  *
- * Module entry and exit.  The stack itself (ports, packet selection, oob
- * sockets, RX/TX threads) registers here once the kernel side of the series
- * provides the hooks it needs.
+ * Module entry and exit: the module registers itself as the companion core
+ * with the kernel's out-of-band networking hooks (CONFIG_NET_OOB) and
+ * unregisters on the way out.  The stack itself (ports, packet selection,
+ * oob sockets, RX/TX threads) hangs its operations here as it lands.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/net_oob.h>
 #include <linux/utsname.h>
+
+static const struct net_oob_ops oobnet_ops = {
+	.owner = THIS_MODULE,
+	.name = KBUILD_MODNAME,
+};
 
 static int __init oobnet_init(void)
 {
+	int ret;
+
+	ret = net_oob_register(&oobnet_ops);
+	if (ret) {
+		pr_err("cannot register as the companion core: %d\n", ret);
+		return ret;
+	}
 	pr_info("loaded on %s\n", init_utsname()->release);
 	return 0;
 }
 
 static void __exit oobnet_exit(void)
 {
+	net_oob_unregister(&oobnet_ops);
 	pr_info("unloaded\n");
 }
 

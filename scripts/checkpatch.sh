@@ -3,7 +3,9 @@
 #
 # checkpatch.pl --strict on every commit of the series as the tree step built
 # it (so the new files each patch adds are checked with it).  Fails on any
-# error, warning or check.
+# error, warning or check.  FILE_PATH_CHANGES ("does MAINTAINERS need
+# updating?") is ignored: the series' MAINTAINERS entry comes in a patch of
+# its own, not with each new file.
 #
 # Usage: checkpatch.sh <repo-top> <build-dir>
 set -euo pipefail

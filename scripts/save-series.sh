@@ -23,7 +23,7 @@ rm -f "$top"/patches/[0-9][0-9][0-9][0-9]-*.patch
 	n=0
 	for c in $(git -C "$tree" rev-list --reverse pristine..HEAD); do
 		n=$((n + 1))
-		added=$(git -C "$tree" diff-tree --no-commit-id -r --diff-filter=A --name-only "$c")
+		added=$(git -C "$tree" diff-tree --no-commit-id -r --diff-filter=A --name-only "$c" | tr '\n' ' ')
 		excl=()
 		for f in $added; do
 			excl+=(":(exclude)$f")
