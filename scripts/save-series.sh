@@ -16,7 +16,6 @@ build=$(cd "$2" && pwd)
 tree=$build/linux
 
 keep_header=$(sed -n '/^#/p' "$top/patches/series")
-git -C "$top" rm -q --ignore-unmatch 'patches/[0-9][0-9][0-9][0-9]-*.patch' >/dev/null
 rm -f "$top"/patches/[0-9][0-9][0-9][0-9]-*.patch
 {
 	echo "$keep_header"
@@ -30,7 +29,7 @@ rm -f "$top"/patches/[0-9][0-9][0-9][0-9]-*.patch
 			mkdir -p "$top/$(dirname "$f")"
 			git -C "$tree" show "$c:$f" > "$top/$f"
 		done
-		name=$(git -C "$tree" format-patch -1 --no-signature --start-number "$n" \
+		name=$(git -C "$tree" format-patch -1 --no-signature --zero-commit --start-number "$n" \
 		       -o "$top/patches" "$c" -- . "${excl[@]}")
 		echo "$(basename "$name") $added" | sed 's/ *$//'
 	done
