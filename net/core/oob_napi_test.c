@@ -4,11 +4,11 @@
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
-#include <linux/etherdevice.h>
 #include <linux/module.h>
-#include <linux/net_oob.h>
 #include <linux/oob_stage.h>
 #include <linux/rtnetlink.h>
+
+#include "oob_test.h"
 
 #define OOB_NAPI_TEST_PROTO	ETH_P_802_EX1
 
@@ -28,19 +28,7 @@ static struct oob_napi_test {
 
 static struct sk_buff *oob_napi_test_skb(void)
 {
-	struct net_device *dev = oob_napi.dev;
-	struct sk_buff *skb;
-	struct ethhdr *eth;
-
-	skb = alloc_skb(ETH_HLEN, GFP_ATOMIC);
-	if (!skb)
-		return NULL;
-	eth = skb_put(skb, ETH_HLEN);
-	ether_addr_copy(eth->h_dest, dev->dev_addr);
-	eth_zero_addr(eth->h_source);
-	eth->h_proto = htons(OOB_NAPI_TEST_PROTO);
-	skb->protocol = eth_type_trans(skb, dev);
-	return skb;
+	return oob_test_rx_skb(oob_napi.dev, OOB_NAPI_TEST_PROTO, 0, GFP_ATOMIC);
 }
 
 /* The driver's poll: receives what is pending, completes when done. */
@@ -94,16 +82,6 @@ static const struct net_oob_ops oob_napi_test_ops = {
 	.kick_rx = oob_napi_test_kick,
 };
 
-static netdev_tx_t oob_napi_test_xmit(struct sk_buff *skb, struct net_device *dev)
-{
-	dev_kfree_skb_any(skb);
-	return NETDEV_TX_OK;
-}
-
-static const struct net_device_ops oob_napi_test_netdev_ops = {
-	.ndo_start_xmit = oob_napi_test_xmit,
-};
-
 static int oob_napi_test_setup(struct kunit *test, bool capable)
 {
 	struct net_device *dev;
@@ -115,18 +93,9 @@ static int oob_napi_test_setup(struct kunit *test, bool capable)
 	memset(&oob_napi, 0, sizeof(oob_napi));
 	init_completion(&oob_napi.polled);
 
-	dev = alloc_netdev(0, "oobnapi%d", NET_NAME_ENUM, ether_setup);
+	dev = oob_test_register_netdev("oobnapi%d", capable);
 	if (!dev)
 		return -ENOMEM;
-	dev->netdev_ops = &oob_napi_test_netdev_ops;
-	eth_hw_addr_random(dev);
-	if (capable)
-		netdev_set_oob_capable(dev);
-	ret = register_netdev(dev);
-	if (ret) {
-		free_netdev(dev);
-		return ret;
-	}
 	oob_napi.dev = dev;
 	netif_napi_add(dev, &oob_napi.napi, oob_napi_test_poll);
 	napi_enable(&oob_napi.napi);
@@ -159,8 +128,7 @@ static void oob_napi_test_exit(struct kunit *test)
 		net_oob_unregister(&oob_napi_test_ops);
 	napi_disable(&oob_napi.napi);
 	netif_napi_del(&oob_napi.napi);
-	unregister_netdev(dev);
-	free_netdev(dev);
+	oob_test_unregister_netdev(dev);
 	oob_napi.dev = NULL;
 }
 

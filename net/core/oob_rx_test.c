@@ -5,12 +5,11 @@
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
-#include <linux/etherdevice.h>
 #include <linux/module.h>
-#include <linux/net_oob.h>
 #include <linux/oob_stage.h>
 #include <linux/rtnetlink.h>
-#include <linux/unaligned.h>
+
+#include "oob_test.h"
 
 #define OOB_RX_TEST_PROTO	ETH_P_802_EX1
 #define OOB_RX_TEST_BURST	64
@@ -60,30 +59,12 @@ static struct packet_type oob_rx_test_ptype = {
 	.func = oob_rx_test_inband,
 };
 
-static netdev_tx_t oob_rx_test_xmit(struct sk_buff *skb, struct net_device *dev)
-{
-	dev_kfree_skb_any(skb);
-	return NETDEV_TX_OK;
-}
-
-static const struct net_device_ops oob_rx_test_netdev_ops = {
-	.ndo_start_xmit = oob_rx_test_xmit,
-};
-
 static struct sk_buff *oob_rx_test_skb(struct kunit *test, u32 seq)
 {
-	struct net_device *dev = oob_rx.dev;
 	struct sk_buff *skb;
-	struct ethhdr *eth;
 
-	skb = alloc_skb(ETH_HLEN + sizeof(seq), GFP_KERNEL);
+	skb = oob_test_rx_skb(oob_rx.dev, OOB_RX_TEST_PROTO, seq, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
-	eth = skb_put(skb, ETH_HLEN);
-	ether_addr_copy(eth->h_dest, dev->dev_addr);
-	eth_zero_addr(eth->h_source);
-	eth->h_proto = htons(OOB_RX_TEST_PROTO);
-	put_unaligned(seq, (u32 *)skb_put(skb, sizeof(seq)));
-	skb->protocol = eth_type_trans(skb, dev);
 	return skb;
 }
 
@@ -109,16 +90,9 @@ static int oob_rx_test_init(struct kunit *test)
 	skb_queue_head_init(&oob_rx.taken);
 	init_completion(&oob_rx.inband_done);
 
-	dev = alloc_netdev(0, "oobrx%d", NET_NAME_ENUM, ether_setup);
+	dev = oob_test_register_netdev("oobrx%d", false);
 	if (!dev)
 		return -ENOMEM;
-	dev->netdev_ops = &oob_rx_test_netdev_ops;
-	eth_hw_addr_random(dev);
-	ret = register_netdev(dev);
-	if (ret) {
-		free_netdev(dev);
-		return ret;
-	}
 	oob_rx.dev = dev;
 	oob_rx_test_ptype.dev = dev;
 	dev_add_pack(&oob_rx_test_ptype);
@@ -126,8 +100,8 @@ static int oob_rx_test_init(struct kunit *test)
 	ret = net_oob_register(&oob_rx_test_ops);
 	if (ret) {
 		dev_remove_pack(&oob_rx_test_ptype);
-		unregister_netdev(dev);
-		free_netdev(dev);
+		oob_test_unregister_netdev(dev);
+		oob_rx.dev = NULL;
 		return ret;
 	}
 	rtnl_lock();
@@ -146,8 +120,7 @@ static void oob_rx_test_exit(struct kunit *test)
 	rtnl_unlock();
 	net_oob_unregister(&oob_rx_test_ops);
 	dev_remove_pack(&oob_rx_test_ptype);
-	unregister_netdev(oob_rx.dev);
-	free_netdev(oob_rx.dev);
+	oob_test_unregister_netdev(oob_rx.dev);
 	skb_queue_purge(&oob_rx.taken);
 	oob_rx.dev = NULL;
 }
