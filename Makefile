@@ -30,7 +30,8 @@ TIDY_STAMPS := $(patsubst $(OOBTEST)/%.cpp,$(BUILD)/lint/%.tidy,$(CXX_SRCS))
 
 # Runs a phase and records how long it took.
 phase = @mkdir -p $(BUILD); s=$$(date +%s.%N); $(2) || exit $$?; \
-	printf 'phase %-10s %6.1fs\n' $(1) $$(echo "$$(date +%s.%N) - $$s" | bc) | tee -a $(TIMINGS)
+	awk -v s=$$s -v e=$$(date +%s.%N) 'BEGIN { printf "phase %-10s %6.1fs\n", "$(1)", e - s }' | \
+	tee -a $(TIMINGS)
 
 .PHONY: all deps tree kernel module harness upstream initramfs unit lint checkpatch \
 	boot check demo export series-build clean distclean help
