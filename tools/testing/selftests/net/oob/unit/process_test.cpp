@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <thread>
 #include <fcntl.h>
 
 #include "oob/fd.hpp"
@@ -66,6 +67,16 @@ TEST(Child, DeadlineKillsTheWholeGroup)
 	EXPECT_TRUE(st.timed_out);
 	EXPECT_FALSE(st.success());
 	EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+TEST(Child, ZeroDeadlineReportsAnExitThatHappened)
+{
+	oob::child c({"sh", "-c", "exit 5"});
+	while (c.running())
+		std::this_thread::sleep_for(10ms);
+	auto st = c.wait(0ms);
+	EXPECT_FALSE(st.timed_out);
+	EXPECT_EQ(st.code, 5);
 }
 
 TEST(Child, MissingProgramFailsWith127)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "oob/process.hpp"
 
+#include <algorithm>
 #include <array>
 #include <csignal>
 #include <cstring>
@@ -116,19 +117,21 @@ exit_status child::wait(std::chrono::milliseconds timeout)
 	for (;;) {
 		auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
 			deadline - std::chrono::steady_clock::now());
+		std::array<pollfd, 2> p{{{pidfd_.get(), POLLIN, 0}, {out_.get(), POLLIN, 0}}};
+		int n = ::poll(p.data(), out_ ? 2 : 1,
+			       static_cast<int>(std::max<long long>(left.count(), 0)));
+		if (n == -1 && errno != EINTR)
+			throw_errno("poll");
+		if (out_ && (p[1].revents & (POLLIN | POLLHUP)) != 0)
+			drain(0);
+		// An exit that is already there wins over a deadline just passed.
+		if ((p[0].revents & POLLIN) != 0)
+			break;
 		if (left.count() <= 0) {
 			st.timed_out = true;
 			::kill(-pid_, SIGKILL);
 			break;
 		}
-		std::array<pollfd, 2> p{{{pidfd_.get(), POLLIN, 0}, {out_.get(), POLLIN, 0}}};
-		int n = ::poll(p.data(), out_ ? 2 : 1, static_cast<int>(left.count()));
-		if (n == -1 && errno != EINTR)
-			throw_errno("poll");
-		if (out_ && (p[1].revents & (POLLIN | POLLHUP)) != 0)
-			drain(0);
-		if ((p[0].revents & POLLIN) != 0)
-			break;
 	}
 	int status = 0;
 	check_syscall("waitpid", ::waitpid, pid_, &status, 0);
