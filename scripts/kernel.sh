@@ -36,6 +36,9 @@ if ! cmp -s "$build/kconfig/.config" "$kbuild/.config"; then
 fi
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Paths relative to the repository: a fresh clone elsewhere (CI) hits the
+# cache that earlier builds filled.
+export CCACHE_BASEDIR=$top
 start=$(date +%s)
 if ! make O="$kbuild" CC="ccache gcc" -j"$jobs" bzImage modules headers_install \
 	> "$log" 2>&1; then
