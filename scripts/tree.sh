@@ -56,6 +56,9 @@ want=$(fingerprint)
 if [ "$(cat "$build/linux.series" 2>/dev/null)" = "$want" ] &&
    [ -z "$(git_t status --porcelain --untracked-files=no)" ]; then
 	echo "tree: up to date ($(git_t rev-parse --short HEAD), $(git_t rev-list --count pristine..HEAD) patches)"
+	# Work in progress in the build tree is built as it is, but say so.
+	git_t diff --quiet oob HEAD ||
+		echo "tree: NOTE: build/linux is not patches/series (scripts/save-series.sh writes it back)"
 	exit 0
 fi
 
