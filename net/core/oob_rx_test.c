@@ -5,6 +5,8 @@
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/oob_stage.h>
 #include <linux/rtnetlink.h>
@@ -17,6 +19,8 @@
 static struct oob_rx_test {
 	struct net_device *dev;
 	bool take;
+	bool free_taken;
+	atomic_t freed;
 	atomic_t offered;
 	struct sk_buff_head taken;
 	/* What reached the in-band stack, in arrival order. */
@@ -31,6 +35,11 @@ static bool oob_rx_test_deliver(struct sk_buff *skb)
 	atomic_inc(&oob_rx.offered);
 	if (!oob_rx.take)
 		return false;
+	if (oob_rx.free_taken) {
+		atomic_inc(&oob_rx.freed);
+		consume_skb(skb);
+		return true;
+	}
 	skb_queue_tail(&oob_rx.taken, skb);
 	return true;
 }
@@ -199,12 +208,92 @@ static void oob_rx_test_relay_in_order(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, oob_rx.inband_seq[i], (u32)i);
 }
 
+static atomic_t oob_rx_sent;
+
+/* Feeds the device with packets, as its driver would, until stopped. */
+static int oob_rx_test_sender(void *arg)
+{
+	struct sk_buff *skb;
+	u32 seq = 0;
+
+	while (!kthread_should_stop()) {
+		skb = oob_test_rx_skb(oob_rx.dev, OOB_RX_TEST_PROTO, seq++,
+				      GFP_KERNEL);
+		if (!skb) {
+			usleep_range(1000, 2000);
+			continue;
+		}
+		local_bh_disable();
+		netif_receive_skb(skb);
+		local_bh_enable();
+		atomic_inc(&oob_rx_sent);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * The companion comes and goes, diversion with it, under traffic: every
+ * packet is either taken by the companion or delivered in-band, none lost
+ * nor seen twice, and once net_oob_unregister() returns the companion is
+ * never called again.
+ */
+static void oob_rx_test_register_race(struct kunit *test)
+{
+	struct task_struct *sender;
+	int i, offered, ret = 0;
+
+	oob_rx.take = true;
+	oob_rx.free_taken = true;
+	oob_rx.expect_inband = -1;
+	atomic_set(&oob_rx_sent, 0);
+	sender = kthread_run(oob_rx_test_sender, NULL, "oob-rx-sender");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sender));
+	rtnl_lock();
+	netif_disable_oob_diversion(oob_rx.dev);
+	rtnl_unlock();
+	net_oob_unregister(&oob_rx_test_ops);
+
+	for (i = 0; i < 20 && !ret; i++) {
+		ret = net_oob_register(&oob_rx_test_ops);
+		if (ret)
+			break;
+		rtnl_lock();
+		ret = netif_enable_oob_diversion(oob_rx.dev);
+		rtnl_unlock();
+		usleep_range(5000, 10000);
+		rtnl_lock();
+		netif_disable_oob_diversion(oob_rx.dev);
+		rtnl_unlock();
+		net_oob_unregister(&oob_rx_test_ops);
+
+		offered = atomic_read(&oob_rx.offered);
+		usleep_range(2000, 4000);
+		KUNIT_EXPECT_EQ(test, atomic_read(&oob_rx.offered), offered);
+	}
+	kthread_stop(sender);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+
+	KUNIT_EXPECT_GT(test, atomic_read(&oob_rx.freed), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&oob_rx.inband), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&oob_rx.freed) + atomic_read(&oob_rx.inband),
+			atomic_read(&oob_rx_sent));
+	KUNIT_EXPECT_EQ(test, atomic_read(&oob_rx.offered), atomic_read(&oob_rx.freed));
+
+	/* Leave things as the suite's exit expects them. */
+	KUNIT_ASSERT_EQ(test, net_oob_register(&oob_rx_test_ops), 0);
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, netif_enable_oob_diversion(oob_rx.dev), 0);
+	rtnl_unlock();
+}
+
 static struct kunit_case oob_rx_test_cases[] = {
 	KUNIT_CASE(oob_rx_test_taken),
 	KUNIT_CASE(oob_rx_test_declined_inband),
 	KUNIT_CASE(oob_rx_test_no_diversion),
 	KUNIT_CASE(oob_rx_test_list),
 	KUNIT_CASE(oob_rx_test_relay_in_order),
+	KUNIT_CASE(oob_rx_test_register_race),
 	{}
 };
 
