@@ -7,12 +7,16 @@
 # root is needed for /dev/console.
 #
 # Usage: initramfs.sh <repo-top> <build-dir>
+# Environment (scripts/cost.sh): OOB_MODULE, the oobnet.ko to pack (default
+# <build-dir>/oobnet/oobnet.ko), and OOB_INITRAMFS, the output (default
+# <build-dir>/initramfs.cpio).
 set -euo pipefail
 
 top=$(cd "$1" && pwd)
 build=$(cd "$2" && pwd)
-stage=$build/initramfs
-out=$build/initramfs.cpio
+out=${OOB_INITRAMFS:-$build/initramfs.cpio}
+stage=${out%.cpio}.d
+module=${OOB_MODULE:-$build/oobnet/oobnet.ko}
 selftests=$top/tools/testing/selftests/net/oob
 
 die() { echo "initramfs: $*" >&2; exit 1; }
@@ -27,11 +31,12 @@ file -L "$stage/bin/busybox" 2>/dev/null | grep -q 'statically linked' ||
 	ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' || die "/bin/busybox is not static (busybox-static)"
 install -m 0755 "$top/qemu/guest/init" "$stage/init"
 install -m 0644 "$top/qemu/guest/demo.sh" "$stage/usr/share/oob/demo.sh"
+install -m 0644 "$top/qemu/guest/cost.sh" "$stage/usr/share/oob/cost.sh"
 install -m 0644 "$selftests/tests.plan" "$stage/etc/oob/tests.plan"
-for p in oob-runner oob-topo; do
+for p in oob-runner oob-topo oob-udp-bench oob-sock-check; do
 	install -m 0755 "$build/harness/$p" "$stage/bin/$p"
 done
-install -m 0644 "$build/oobnet/oobnet.ko" "$stage/lib/modules/oobnet.ko"
+install -m 0644 "$module" "$stage/lib/modules/oobnet.ko"
 install -m 0755 "$build"/upstream/* "$stage/usr/lib/kselftest/net/"
 
 # iproute2's ip travels with its shared libraries and the dynamic loader.
@@ -46,7 +51,7 @@ for lib in $(ldd "$ip" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// {
 done
 mkdir -p "$stage/etc/iproute2" "$stage/var/run"
 
-spec=$build/initramfs.spec
+spec=${out%.cpio}.spec
 cat > "$spec" <<SPEC
 nod /dev/console 0600 0 0 c 5 1
 nod /dev/null 0666 0 0 c 1 3
