@@ -34,7 +34,7 @@ phase = @mkdir -p $(BUILD); s=$$(date +%s.%N); $(2) || exit $$?; \
 	tee -a $(TIMINGS)
 
 .PHONY: all deps tree kernel module harness upstream initramfs unit lint checkpatch \
-	boot check demo export series-build clean distclean help
+	boot check demo export series-build cost clean distclean help
 
 all: initramfs
 
@@ -110,6 +110,12 @@ export: tree
 # Every patch of the series builds on its own (slow: not part of check).
 series-build: kernel
 	$(call phase,series-build,scripts/series-build.sh . $(BUILD))
+
+# What the hooks cost when unused: in-band UDP on the unpatched kernel, the
+# patched one, and with the companion loaded, booted in turns (slow: two
+# more kernels; not part of check).  OOB_COST_ROUNDS boots each (default 3).
+cost: harness upstream
+	$(call phase,cost,scripts/cost.sh . $(BUILD))
 
 clean:
 	rm -rf $(HARNESS) $(UPSTREAM) $(RUN) $(BUILD)/oobnet $(BUILD)/initramfs*

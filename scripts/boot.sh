@@ -6,14 +6,16 @@
 # on hub 2, no link to the host.  The console is saved to console.log, the
 # KTAP results arrive on the second serial port in results.ktap.
 #
-# Usage: boot.sh <build-dir> check|demo [extra kernel args...]
-# Environment: OOB_BOOT_TIMEOUT (seconds, default 1200), OOB_SMP (default 2).
+# Usage: boot.sh <build-dir> check|demo|cost [extra kernel args...]
+# Environment: OOB_BOOT_TIMEOUT (seconds, default 1200), OOB_SMP (default 2);
+# for scripts/cost.sh: OOB_KERNEL (bzImage), OOB_INITRAMFS (cpio) and
+# OOB_RUN (the directory for console.log and results.ktap).
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
 mode=$2
 shift 2
-run=$build/run
+run=${OOB_RUN:-$build/run}
 mkdir -p "$run"
 rm -f "$run/console.log" "$run/results.ktap"
 
@@ -21,8 +23,8 @@ limit=${OOB_BOOT_TIMEOUT:-1200}
 cmdline="console=ttyS0 oob.mode=$mode panic=-1 e1000e.InterruptThrottleRate=0 $*"
 
 case "$mode" in
-check|demo) ;;
-*) echo "boot: mode must be check or demo" >&2; exit 2 ;;
+check|demo|cost) ;;
+*) echo "boot: mode must be check, demo or cost" >&2; exit 2 ;;
 esac
 
 nics=()
@@ -37,8 +39,8 @@ nic 2 vtb 52:54:00:0f:00:02 virtio-net-pci
 exec timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	-machine q35 -cpu max -smp "${OOB_SMP:-2}" -m 1G \
 	-nodefaults -no-reboot -display none -monitor none \
-	-kernel "$build/kbuild/arch/x86/boot/bzImage" \
-	-initrd "$build/initramfs.cpio" \
+	-kernel "${OOB_KERNEL:-$build/kbuild/arch/x86/boot/bzImage}" \
+	-initrd "${OOB_INITRAMFS:-$build/initramfs.cpio}" \
 	-append "$cmdline" \
 	-chardev "stdio,id=con,logfile=$run/console.log,signal=off" -serial chardev:con \
 	-chardev "file,id=res,path=$run/results.ktap" -serial chardev:res \

@@ -6,33 +6,38 @@
 # one only when it differs, so an unchanged tree and config rebuild nothing.
 #
 # Usage: kernel.sh <repo-top> <build-dir>
+# Environment (scripts/cost.sh builds its kernels with it): OOB_KSRC, the
+# source tree (default <build-dir>/linux); OOB_KOBJ, the build directory
+# (default <build-dir>/kbuild); OOB_KFRAGS, the fragments (default
+# "base net oob test").
 set -euo pipefail
 
 top=$(cd "$1" && pwd)
 build=$(cd "$2" && pwd)
-tree=$build/linux
-kbuild=$build/kbuild
-frags=(base net oob test)
+tree=${OOB_KSRC:-$build/linux}
+kbuild=${OOB_KOBJ:-$build/kbuild}
+read -r -a frags <<< "${OOB_KFRAGS:-base net oob test}"
 jobs=${JOBS:-$(nproc)}
-log=$build/kernel-build.log
+log=$kbuild.log
+kconfig=$kbuild.kconfig
 
 die() { echo "kernel: $*" >&2; exit 1; }
 
 export ARCH=x86_64
-mkdir -p "$kbuild" "$build/kconfig"
+mkdir -p "$kbuild" "$kconfig"
 cd "$tree"
 args=()
 for f in "${frags[@]}"; do args+=("$top/qemu/config/$f.config"); done
-scripts/kconfig/merge_config.sh -n -O "$build/kconfig" "${args[@]}" \
-	> "$build/kconfig/merge.log" 2>&1 || { cat "$build/kconfig/merge.log"; die "merge_config failed"; }
+scripts/kconfig/merge_config.sh -n -O "$kconfig" "${args[@]}" \
+	> "$kconfig/merge.log" 2>&1 || { cat "$kconfig/merge.log"; die "merge_config failed"; }
 # merge_config only warns when a requested value did not stick: refuse that.
-if grep -q -e '^Value requested for' -e '^Actual value' "$build/kconfig/merge.log"; then
-	grep -A3 '^Value requested for' "$build/kconfig/merge.log" >&2
+if grep -q -e '^Value requested for' -e '^Actual value' "$kconfig/merge.log"; then
+	grep -A3 '^Value requested for' "$kconfig/merge.log" >&2
 	die "a config fragment asks for something Kconfig refused (see above)"
 fi
-if ! cmp -s "$build/kconfig/.config" "$kbuild/.config"; then
+if ! cmp -s "$kconfig/.config" "$kbuild/.config"; then
 	echo "kernel: config changed"
-	cp "$build/kconfig/.config" "$kbuild/.config"
+	cp "$kconfig/.config" "$kbuild/.config"
 fi
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
