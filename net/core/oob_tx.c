@@ -57,7 +57,9 @@ EXPORT_SYMBOL_GPL(netif_tx_kick_inband);
 
 /*
  * With diversion just turned on, an in-band holder of a TX queue lock
- * may have taken it without the oob lock: wait for each one to go.
+ * may have taken it without the oob lock: wait for each one to go.  With
+ * diversion just turned off, wait for the oob transmitters instead, since
+ * new in-band holders no longer exclude them.
  */
 void netif_tx_sync_oob(struct net_device *dev)
 {
@@ -68,5 +70,17 @@ void netif_tx_sync_oob(struct net_device *dev)
 
 		__netif_tx_lock_bh(txq);
 		__netif_tx_unlock_bh(txq);
+	}
+}
+
+void netif_tx_drain_oob(struct net_device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev->num_tx_queues; i++) {
+		struct netdev_queue *txq = netdev_get_tx_queue(dev, i);
+
+		netif_tx_lock_oob(txq);
+		netif_tx_unlock_oob(txq);
 	}
 }

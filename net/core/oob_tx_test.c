@@ -8,6 +8,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/oob_stage.h>
 #include <linux/rtnetlink.h>
 
 #include "oob_test.h"
@@ -20,6 +21,7 @@ static struct oob_tx_test {
 	struct net_device *dev;
 	struct netdev_queue *txq;
 	atomic_t backlog_runs;
+	int backlog_cpu;
 	atomic_t wakes;
 	struct netdev_queue *woken;
 	atomic_t taps;
@@ -29,6 +31,7 @@ static struct oob_tx_test {
 
 static void oob_tx_test_on_backlog(void)
 {
+	WRITE_ONCE(oob_tx.backlog_cpu, smp_processor_id());
 	atomic_inc(&oob_tx.backlog_runs);
 }
 
@@ -416,12 +419,23 @@ static void oob_tx_test_enable_waits_for_holders(struct kunit *test)
 /* A kick from any stage runs the companion's backlog in net_tx_action(). */
 static void oob_tx_test_backlog_kick(struct kunit *test)
 {
-	int i;
+	int i, cpu;
 
+	/* Nothing else runs net_tx_action() here: the run is the kick's. */
+	msleep(100);
+	KUNIT_ASSERT_EQ(test, atomic_read(&oob_tx.backlog_runs), 0);
+
+	oob_stage_enter();
+	migrate_disable();
+	cpu = smp_processor_id();
 	netif_tx_kick_inband();
+	migrate_enable();
+	oob_stage_leave();
+
 	for (i = 0; i < 100 && !atomic_read(&oob_tx.backlog_runs); i++)
 		msleep(20);
-	KUNIT_EXPECT_GE(test, atomic_read(&oob_tx.backlog_runs), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&oob_tx.backlog_runs), 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(oob_tx.backlog_cpu), cpu);
 }
 
 /* Restarting a stopped queue tells the companion, if it diverts. */
