@@ -14,18 +14,27 @@
 #include <linux/net_oob.h>
 #include <linux/utsname.h>
 
+#include "oobnet.h"
+
 static const struct net_oob_ops oobnet_ops = {
 	.owner = THIS_MODULE,
 	.name = KBUILD_MODNAME,
+	.switch_port = oobnet_switch_port,
+	.switch_diversion = oobnet_switch_diversion,
+	.query_pool = oobnet_query_pool,
 };
 
 static int __init oobnet_init(void)
 {
 	int ret;
 
+	ret = oobnet_ports_init();
+	if (ret)
+		return ret;
 	ret = net_oob_register(&oobnet_ops);
 	if (ret) {
 		pr_err("cannot register as the companion core: %d\n", ret);
+		oobnet_ports_exit();
 		return ret;
 	}
 	pr_info("loaded on %s\n", init_utsname()->release);
@@ -34,6 +43,8 @@ static int __init oobnet_init(void)
 
 static void __exit oobnet_exit(void)
 {
+	/* The hooks require ports and diversion off before unregistering. */
+	oobnet_ports_exit();
 	net_oob_unregister(&oobnet_ops);
 	pr_info("unloaded\n");
 }

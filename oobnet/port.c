@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oobnet: oob ports and the per-device state behind them.
+ *
+ * A port is a real or VLAN device through which oob sockets send and
+ * receive.  Every port hangs on the state of its real device: a buffer pool
+ * sized when the first port comes up, and input diversion, on while the
+ * real device has a port.  Several VLAN ports share their real device's
+ * state; the last port to go takes it down, in the reverse order.
+ *
+ * Everything here runs under RTNL: the sysfs controls call in with it held,
+ * and so do the netdevice notifier and the module's teardown.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/if_arp.h>
+#include <linux/if_vlan.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/net_oob.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/page_pool/types.h>
+
+#include "oobnet.h"
+
+static unsigned int pool_max = 128;
+module_param(pool_max, uint, 0644);
+MODULE_PARM_DESC(pool_max,
+		 "buffers in a device's oob pool, taken when its first port comes up (16-4096, default 128)");
+
+#define OOBNET_POOL_MIN		16
+#define OOBNET_POOL_MAX		4096
+
+/* The state of a real device with at least one port. */
+struct oobnet_dev {
+	struct list_head next;
+	struct net_device *real;
+	netdevice_tracker tracker;
+	unsigned int ports;
+	unsigned int pool_max;
+	struct page_pool *pool;
+};
+
+/* A port: a real or VLAN device. */
+struct oobnet_port {
+	struct list_head next;
+	struct net_device *dev;
+	netdevice_tracker tracker;
+	struct oobnet_dev *od;
+};
+
+/* Real devices with ports, and the ports, under RTNL. */
+static LIST_HEAD(oobnet_devs);
+static LIST_HEAD(oobnet_ports);
+
+static struct net_device *oobnet_real_dev(struct net_device *dev)
+{
+	return is_vlan_dev(dev) ? vlan_dev_real_dev(dev) : dev;
+}
+
+static struct oobnet_dev *oobnet_dev_find(const struct net_device *real)
+{
+	struct oobnet_dev *od;
+
+	list_for_each_entry(od, &oobnet_devs, next)
+		if (od->real == real)
+			return od;
+	return NULL;
+}
+
+static struct oobnet_dev *oobnet_dev_get(struct net_device *real)
+{
+	struct page_pool_params pp = {
+		.order = 0,
+		.nid = NUMA_NO_NODE,
+		.dev = real->dev.parent,
+		.dma_dir = DMA_NONE,
+	};
+	struct oobnet_dev *od;
+	int ret;
+
+	od = oobnet_dev_find(real);
+	if (od) {
+		od->ports++;
+		return od;
+	}
+
+	od = kzalloc(sizeof(*od), GFP_KERNEL);
+	if (!od)
+		return ERR_PTR(-ENOMEM);
+	od->real = real;
+	od->pool_max = clamp(READ_ONCE(pool_max), OOBNET_POOL_MIN, OOBNET_POOL_MAX);
+	pp.pool_size = od->pool_max;
+	od->pool = page_pool_create(&pp);
+	if (IS_ERR(od->pool)) {
+		ret = PTR_ERR(od->pool);
+		goto free;
+	}
+	ret = netif_enable_oob_diversion(real);
+	if (ret)
+		goto destroy;
+
+	netdev_hold(real, &od->tracker, GFP_KERNEL);
+	od->ports = 1;
+	list_add(&od->next, &oobnet_devs);
+	netdev_info(real, "oob state up: pool of %u buffers of %lu bytes, diversion on\n",
+		    od->pool_max, PAGE_SIZE);
+	return od;
+
+destroy:
+	page_pool_destroy(od->pool);
+free:
+	kfree(od);
+	return ERR_PTR(ret);
+}
+
+static void oobnet_dev_put(struct oobnet_dev *od)
+{
+	if (--od->ports)
+		return;
+	list_del(&od->next);
+	netif_disable_oob_diversion(od->real);
+	page_pool_destroy(od->pool);
+	netdev_info(od->real, "oob state down\n");
+	netdev_put(od->real, &od->tracker);
+	kfree(od);
+}
+
+static struct oobnet_port *oobnet_port_find(const struct net_device *dev)
+{
+	struct oobnet_port *port;
+
+	list_for_each_entry(port, &oobnet_ports, next)
+		if (port->dev == dev)
+			return port;
+	return NULL;
+}
+
+static int oobnet_port_up(struct net_device *dev)
+{
+	struct oobnet_port *port;
+
+	if (oobnet_port_find(dev))
+		return 0;
+	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	if (!port)
+		return -ENOMEM;
+	port->od = oobnet_dev_get(oobnet_real_dev(dev));
+	if (IS_ERR(port->od)) {
+		int ret = PTR_ERR(port->od);
+
+		kfree(port);
+		return ret;
+	}
+	port->dev = dev;
+	netdev_hold(dev, &port->tracker, GFP_KERNEL);
+	list_add(&port->next, &oobnet_ports);
+	netif_enable_oob_port(dev);
+	netdev_info(dev, "oob port on\n");
+	return 0;
+}
+
+static void oobnet_port_free(struct oobnet_port *port)
+{
+	struct net_device *dev = port->dev;
+
+	netif_disable_oob_port(dev);
+	list_del(&port->next);
+	oobnet_dev_put(port->od);
+	netdev_info(dev, "oob port off\n");
+	netdev_put(dev, &port->tracker);
+	kfree(port);
+}
+
+static void oobnet_port_down(struct net_device *dev)
+{
+	struct oobnet_port *port = oobnet_port_find(dev);
+
+	if (port)
+		oobnet_port_free(port);
+}
+
+/* sysfs oob_port. */
+int oobnet_switch_port(struct net_device *dev, bool on)
+{
+	ASSERT_RTNL();
+
+	if (!on) {
+		oobnet_port_down(dev);
+		return 0;
+	}
+	if (dev->type != ARPHRD_ETHER)
+		return -EOPNOTSUPP;
+	/* Its NAPI instances would come to us to poll: not yet. */
+	if (netdev_is_oob_capable(oobnet_real_dev(dev)))
+		return -EOPNOTSUPP;
+	if (!(dev->flags & IFF_UP))
+		return -ENETDOWN;
+	return oobnet_port_up(dev);
+}
+
+/*
+ * sysfs oob_diversion: diversion follows the ports of the real device, so
+ * it can only be asked for what it is.
+ */
+int oobnet_switch_diversion(struct net_device *dev, bool on)
+{
+	ASSERT_RTNL();
+
+	return on == netif_oob_diversion(dev) ? 0 : -EBUSY;
+}
+
+/* sysfs oob_pool: "<buffers> <buffer size>" of the real device's pool. */
+ssize_t oobnet_query_pool(struct net_device *dev, char *buf)
+{
+	struct oobnet_dev *od;
+
+	ASSERT_RTNL();
+
+	od = oobnet_dev_find(oobnet_real_dev(dev));
+	if (!od)
+		return -EOPNOTSUPP;
+	return sysfs_emit(buf, "%u %lu\n", od->pool_max, PAGE_SIZE);
+}
+
+/* A device going down or away loses its port; a real one, its VLAN ports. */
+static int oobnet_netdev_event(struct notifier_block *nb, unsigned long event,
+			       void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (event != NETDEV_GOING_DOWN && event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	oobnet_port_down(dev);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block oobnet_netdev_notifier = {
+	.notifier_call = oobnet_netdev_event,
+};
+
+int oobnet_ports_init(void)
+{
+	return register_netdevice_notifier(&oobnet_netdev_notifier);
+}
+
+/* Every port goes down, whatever its namespace. */
+void oobnet_ports_exit(void)
+{
+	struct oobnet_port *port, *tmp;
+
+	rtnl_lock();
+	list_for_each_entry_safe(port, tmp, &oobnet_ports, next)
+		oobnet_port_free(port);
+	rtnl_unlock();
+	unregister_netdevice_notifier(&oobnet_netdev_notifier);
+	WARN_ON_ONCE(!list_empty(&oobnet_devs));
+}
