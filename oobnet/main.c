@@ -4,8 +4,9 @@
  *
  * Module entry and exit: the module registers itself as the companion core
  * with the kernel's out-of-band networking hooks (CONFIG_NET_OOB) and
- * unregisters on the way out.  The stack itself (ports, packet selection,
- * oob sockets, RX/TX threads) hangs its operations here as it lands.
+ * unregisters on the way out: ports and packet selection (port.c, vlan.c,
+ * rx.c), transmit buffers and the in-band relay (tx.c), oob sockets
+ * (socket.c, packet.c) and their counters (proc.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +20,17 @@
 static const struct net_oob_ops oobnet_ops = {
 	.owner = THIS_MODULE,
 	.name = KBUILD_MODNAME,
+	.deliver = oobnet_deliver,
+	.tx_backlog = oobnet_tx_backlog,
+	.free_skb = oobnet_free_skb,
+	.sock_attach = oobnet_sock_attach,
+	.sock_release = oobnet_sock_release,
+	.sock_destroy = oobnet_sock_destroy,
+	.sock_bind = oobnet_sock_bind,
+	.sock_oob_ioctl = oobnet_sock_oob_ioctl,
+	.sock_oob_read = oobnet_sock_read,
+	.sock_oob_write = oobnet_sock_write,
+	.sock_oob_poll = oobnet_sock_poll,
 	.switch_port = oobnet_switch_port,
 	.switch_diversion = oobnet_switch_diversion,
 	.query_pool = oobnet_query_pool,
@@ -28,17 +40,32 @@ static int __init oobnet_init(void)
 {
 	int ret;
 
+	ret = oobnet_tx_init();
+	if (ret)
+		goto vlan;
+	ret = oobnet_proc_init();
+	if (ret)
+		goto tx;
 	ret = oobnet_ports_init();
 	if (ret)
-		return ret;
+		goto proc;
 	ret = net_oob_register(&oobnet_ops);
 	if (ret) {
 		pr_err("cannot register as the companion core: %d\n", ret);
-		oobnet_ports_exit();
-		return ret;
+		goto ports;
 	}
 	pr_info("loaded on %s\n", init_utsname()->release);
 	return 0;
+
+ports:
+	oobnet_ports_exit();
+proc:
+	oobnet_proc_exit();
+tx:
+	oobnet_tx_exit();
+vlan:
+	oobnet_vlan_exit();
+	return ret;
 }
 
 static void __exit oobnet_exit(void)
@@ -46,6 +73,9 @@ static void __exit oobnet_exit(void)
 	/* The hooks require ports and diversion off before unregistering. */
 	oobnet_ports_exit();
 	net_oob_unregister(&oobnet_ops);
+	oobnet_tx_exit();
+	oobnet_proc_exit();
+	oobnet_vlan_exit();
 	pr_info("unloaded\n");
 }
 

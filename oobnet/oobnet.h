@@ -5,7 +5,129 @@
 #ifndef _OOBNET_H
 #define _OOBNET_H
 
+#include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <net/sock.h>
+
+/* Per real device counters, shown by /proc/net/oobnet/devices. */
+enum oobnet_dev_stat {
+	OOBNET_RX_OFFERED,	/* diverted input offered to oobnet */
+	OOBNET_RX_PICKED,	/* selected and queued for oob sockets */
+	OOBNET_RX_INBAND,	/* left to the in-band stack */
+	OOBNET_RX_DROP_VLAN,	/* picked, but the VLAN tag would not come off */
+	OOBNET_RX_DROP_BACKLOG,	/* picked, but the RX thread's queue was full */
+	OOBNET_RX_DROP_NOSOCK,	/* picked, but its socket went meanwhile */
+	OOBNET_RX_DROP_RCVBUF,	/* picked, but the socket's buffer was full */
+	OOBNET_TX_OOB,		/* sent by the oob stage itself */
+	OOBNET_TX_INBAND,	/* relayed to the in-band transmit path */
+	OOBNET_TX_DROP,		/* refused by the device or its queue */
+	OOBNET_TX_NOBUF,	/* a sender found the pool empty */
+	OOBNET_DEV_NR_STATS,
+};
+
+/* Per socket counters, shown by /proc/net/oobnet/sockets. */
+enum oobnet_sock_stat {
+	OOBNET_SK_RX,		/* packets received */
+	OOBNET_SK_RX_DROP,	/* dropped: receive buffer full */
+	OOBNET_SK_TX,		/* packets sent */
+	OOBNET_SK_TX_ERR,	/* sends that failed after their buffer was taken */
+	OOBNET_SOCK_NR_STATS,
+};
+
+/*
+ * The oob state of a real device with at least one port.  Found by the
+ * receive and buffer paths through an RCU list, freed after a grace
+ * period once its last reference is gone.
+ */
+struct oobnet_dev {
+	struct list_head next;		/* oobnet_devs: RTNL, RCU readers */
+	struct net_device *real;
+	netdevice_tracker tracker;
+	refcount_t refs;		/* the list's, and each sender's */
+	unsigned int ports;		/* RTNL */
+	struct list_head port_list;	/* RTNL, RCU readers */
+	bool dead;			/* under pool_lock */
+
+	/* TX buffers: a page pool of pool_max pages, in flight or not. */
+	struct page_pool *pool;
+	spinlock_t pool_lock;		/* serializes the pool's allocations */
+	unsigned int pool_max;
+	atomic_t tx_inflight;
+	int pool_low;			/* fewest free buffers seen */
+	bool tx_starved;		/* a sender waits for a buffer */
+
+	/* RX: what the gate picked, for the RX thread to hand to sockets. */
+	struct sk_buff_head rx_queue;
+	unsigned int rx_queue_max;
+	wait_queue_head_t rx_wait;
+	struct task_struct *rx_thread;
+
+	atomic_long_t stats[OOBNET_DEV_NR_STATS];
+	struct rcu_head rcu;
+};
+
+/* A port: a real or VLAN device through which oob sockets work. */
+struct oobnet_port {
+	struct list_head next;		/* oobnet_ports: RTNL */
+	struct list_head dev_next;	/* od->port_list: RTNL, RCU readers */
+	struct net_device *dev;
+	netdevice_tracker tracker;
+	struct oobnet_dev *od;
+	struct list_head socks;		/* bound sockets: RTNL, RCU readers */
+	struct rcu_head rcu;
+};
+
+struct oobnet_sock;
+
+/* What a socket type implements on top of the common oob socket code. */
+struct oobnet_proto {
+	const char *name;
+	int (*bind)(struct oobnet_sock *os, struct sockaddr *addr, int len);
+	/* RCU held: does the packet arriving on @port go to @os? */
+	bool (*match)(const struct oobnet_sock *os, const struct sk_buff *skb);
+	/* Stores the source address of a packet, returns its size. */
+	int (*fill_name)(const struct sk_buff *skb, struct sockaddr_storage *ss);
+	/* Builds and sends a packet from @from; returns the bytes sent. */
+	ssize_t (*send)(struct oobnet_sock *os, struct sockaddr *name,
+			int namelen, struct iov_iter *from, bool nonblock,
+			ktime_t timeout);
+};
+
+/* The oob state of a SOCK_OOB socket: sk->sk_oob_ctx. */
+struct oobnet_sock {
+	struct sock *sk;
+	const struct oobnet_proto *proto;
+	__be16 protocol;		/* raw: the ethertype taken */
+	struct oobnet_port __rcu *port;	/* bound port, RTNL to change */
+	struct list_head port_next;	/* port->socks */
+	bool port_gone;			/* the bound port went down */
+	struct sk_buff_head rxq;
+	atomic_t rx_bytes;		/* charged against sk->sk_rcvbuf */
+	struct list_head all_next;	/* oobnet_socks */
+	atomic_long_t stats[OOBNET_SOCK_NR_STATS];
+};
+
+static inline struct oobnet_sock *oobnet_sk(const struct sock *sk)
+{
+	return sk->sk_oob_ctx;
+}
+
+static inline void oobnet_dev_count(struct oobnet_dev *od,
+				    enum oobnet_dev_stat stat)
+{
+	atomic_long_inc(&od->stats[stat]);
+}
+
+static inline void oobnet_sock_count(struct oobnet_sock *os,
+				     enum oobnet_sock_stat stat)
+{
+	atomic_long_inc(&os->stats[stat]);
+}
 
 /* port.c: oob ports and the state of their real devices, RTNL held. */
 int oobnet_ports_init(void);
@@ -13,5 +135,59 @@ void oobnet_ports_exit(void);
 int oobnet_switch_port(struct net_device *dev, bool on);
 int oobnet_switch_diversion(struct net_device *dev, bool on);
 ssize_t oobnet_query_pool(struct net_device *dev, char *buf);
+struct net_device *oobnet_real_dev(struct net_device *dev);
+struct oobnet_dev *oobnet_dev_lookup_rcu(const struct net_device *real);
+struct oobnet_port *oobnet_port_lookup_rcu(struct oobnet_dev *od,
+					   const struct net_device *dev);
+struct oobnet_port *oobnet_port_find(const struct net_device *dev);
+void oobnet_dev_put(struct oobnet_dev *od);
+extern struct list_head oobnet_devs;
+
+/* vlan.c: the VLAN ids picked from diverted input. */
+bool oobnet_vlan_picked(u16 vid);
+void oobnet_vlan_exit(void);
+
+/* rx.c: selection, and the per device RX thread. */
+bool oobnet_deliver(struct sk_buff *skb);
+int oobnet_rx_start(struct oobnet_dev *od);
+void oobnet_rx_stop(struct oobnet_dev *od);
+
+/* tx.c: TX buffers and the in-band relay. */
+struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
+				bool nonblock, ktime_t timeout);
+void oobnet_tx_relay(struct oobnet_dev *od, struct sk_buff *skb);
+void oobnet_tx_backlog(void);
+void oobnet_free_skb(struct sk_buff *skb);
+int oobnet_tx_init(void);
+void oobnet_tx_exit(void);
+bool oobnet_tx_room(struct oobnet_sock *os);
+#define OOBNET_TX_HEADROOM	128
+
+/* socket.c: the oob socket calls common to every type. */
+int oobnet_sock_attach(struct socket *sock);
+void oobnet_sock_release(struct socket *sock);
+void oobnet_sock_destroy(struct sock *sk);
+int oobnet_sock_bind(struct sock *sk, struct sockaddr *addr, int len);
+long oobnet_sock_oob_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg);
+ssize_t oobnet_sock_read(struct file *file, struct iov_iter *to);
+ssize_t oobnet_sock_write(struct file *file, struct iov_iter *from);
+__poll_t oobnet_sock_poll(struct file *file, poll_table *wait);
+int oobnet_sock_bind_port(struct oobnet_sock *os, struct net_device *dev);
+void oobnet_sock_unbind(struct oobnet_sock *os);
+void oobnet_port_unbind_all(struct oobnet_port *port);
+bool oobnet_sock_queue(struct oobnet_sock *os, struct sk_buff *skb);
+struct oobnet_dev *oobnet_sock_get_dev(struct oobnet_sock *os,
+				       struct oobnet_port **portp);
+extern struct list_head oobnet_socks;
+extern struct mutex oobnet_socks_lock;
+
+/* packet.c: AF_PACKET raw oob sockets. */
+extern const struct oobnet_proto oobnet_packet_proto;
+int oobnet_packet_attach(struct oobnet_sock *os, struct socket *sock);
+
+/* proc.c: /proc/net/oobnet. */
+int oobnet_proc_init(void);
+void oobnet_proc_exit(void);
 
 #endif /* _OOBNET_H */

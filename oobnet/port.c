@@ -33,31 +33,35 @@ MODULE_PARM_DESC(pool_max,
 #define OOBNET_POOL_MIN		16
 #define OOBNET_POOL_MAX		4096
 
-/* The state of a real device with at least one port. */
-struct oobnet_dev {
-	struct list_head next;
-	struct net_device *real;
-	netdevice_tracker tracker;
-	unsigned int ports;
-	unsigned int pool_max;
-	struct page_pool *pool;
-};
-
-/* A port: a real or VLAN device. */
-struct oobnet_port {
-	struct list_head next;
-	struct net_device *dev;
-	netdevice_tracker tracker;
-	struct oobnet_dev *od;
-};
-
-/* Real devices with ports, and the ports, under RTNL. */
-static LIST_HEAD(oobnet_devs);
+/* Real devices with ports and the ports: RTNL, RCU readers for the former. */
+LIST_HEAD(oobnet_devs);
 static LIST_HEAD(oobnet_ports);
 
-static struct net_device *oobnet_real_dev(struct net_device *dev)
+struct net_device *oobnet_real_dev(struct net_device *dev)
 {
 	return is_vlan_dev(dev) ? vlan_dev_real_dev(dev) : dev;
+}
+
+/* The receive and buffer paths' way to a real device's state. */
+struct oobnet_dev *oobnet_dev_lookup_rcu(const struct net_device *real)
+{
+	struct oobnet_dev *od;
+
+	list_for_each_entry_rcu(od, &oobnet_devs, next)
+		if (od->real == real)
+			return od;
+	return NULL;
+}
+
+struct oobnet_port *oobnet_port_lookup_rcu(struct oobnet_dev *od,
+					   const struct net_device *dev)
+{
+	struct oobnet_port *port;
+
+	list_for_each_entry_rcu(port, &od->port_list, dev_next)
+		if (port->dev == dev)
+			return port;
+	return NULL;
 }
 
 static struct oobnet_dev *oobnet_dev_find(const struct net_device *real)
@@ -68,6 +72,20 @@ static struct oobnet_dev *oobnet_dev_find(const struct net_device *real)
 		if (od->real == real)
 			return od;
 	return NULL;
+}
+
+static void oobnet_dev_free_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct oobnet_dev, rcu));
+}
+
+/* Drops a reference: the list's, or a sender's. */
+void oobnet_dev_put(struct oobnet_dev *od)
+{
+	if (!refcount_dec_and_test(&od->refs))
+		return;
+	netdev_put(od->real, &od->tracker);
+	call_rcu(&od->rcu, oobnet_dev_free_rcu);
 }
 
 static struct oobnet_dev *oobnet_dev_get(struct net_device *real)
@@ -91,24 +109,41 @@ static struct oobnet_dev *oobnet_dev_get(struct net_device *real)
 	if (!od)
 		return ERR_PTR(-ENOMEM);
 	od->real = real;
+	refcount_set(&od->refs, 1);
+	INIT_LIST_HEAD(&od->port_list);
+	spin_lock_init(&od->pool_lock);
 	od->pool_max = clamp(READ_ONCE(pool_max), OOBNET_POOL_MIN, OOBNET_POOL_MAX);
+	od->pool_low = od->pool_max;
 	pp.pool_size = od->pool_max;
 	od->pool = page_pool_create(&pp);
 	if (IS_ERR(od->pool)) {
 		ret = PTR_ERR(od->pool);
 		goto free;
 	}
-	ret = netif_enable_oob_diversion(real);
+	skb_queue_head_init(&od->rx_queue);
+	od->rx_queue_max = od->pool_max;
+	init_waitqueue_head(&od->rx_wait);
+	ret = oobnet_rx_start(od);
 	if (ret)
 		goto destroy;
 
+	/* Visible to the gate before diversion sends it packets. */
 	netdev_hold(real, &od->tracker, GFP_KERNEL);
 	od->ports = 1;
-	list_add(&od->next, &oobnet_devs);
+	list_add_rcu(&od->next, &oobnet_devs);
+	ret = netif_enable_oob_diversion(real);
+	if (ret)
+		goto unlist;
+
 	netdev_info(real, "oob state up: pool of %u buffers of %lu bytes, diversion on\n",
 		    od->pool_max, PAGE_SIZE);
 	return od;
 
+unlist:
+	list_del_rcu(&od->next);
+	synchronize_rcu();
+	netdev_put(real, &od->tracker);
+	oobnet_rx_stop(od);
 destroy:
 	page_pool_destroy(od->pool);
 free:
@@ -116,21 +151,30 @@ free:
 	return ERR_PTR(ret);
 }
 
-static void oobnet_dev_put(struct oobnet_dev *od)
+/* The last port of a real device went: take its state down. */
+static void oobnet_dev_release(struct oobnet_dev *od)
 {
 	if (--od->ports)
 		return;
-	list_del(&od->next);
+	/* No receiver sees diversion on when this returns. */
 	netif_disable_oob_diversion(od->real);
+	list_del_rcu(&od->next);
+	oobnet_rx_stop(od);
+
+	/* Senders holding a reference get no buffer any more. */
+	spin_lock_bh(&od->pool_lock);
+	od->dead = true;
+	spin_unlock_bh(&od->pool_lock);
 	page_pool_destroy(od->pool);
 	netdev_info(od->real, "oob state down\n");
-	netdev_put(od->real, &od->tracker);
-	kfree(od);
+	oobnet_dev_put(od);
 }
 
-static struct oobnet_port *oobnet_port_find(const struct net_device *dev)
+struct oobnet_port *oobnet_port_find(const struct net_device *dev)
 {
 	struct oobnet_port *port;
+
+	ASSERT_RTNL();
 
 	list_for_each_entry(port, &oobnet_ports, next)
 		if (port->dev == dev)
@@ -147,6 +191,7 @@ static int oobnet_port_up(struct net_device *dev)
 	port = kzalloc(sizeof(*port), GFP_KERNEL);
 	if (!port)
 		return -ENOMEM;
+	INIT_LIST_HEAD(&port->socks);
 	port->od = oobnet_dev_get(oobnet_real_dev(dev));
 	if (IS_ERR(port->od)) {
 		int ret = PTR_ERR(port->od);
@@ -157,6 +202,7 @@ static int oobnet_port_up(struct net_device *dev)
 	port->dev = dev;
 	netdev_hold(dev, &port->tracker, GFP_KERNEL);
 	list_add(&port->next, &oobnet_ports);
+	list_add_rcu(&port->dev_next, &port->od->port_list);
 	netif_enable_oob_port(dev);
 	netdev_info(dev, "oob port on\n");
 	return 0;
@@ -167,11 +213,13 @@ static void oobnet_port_free(struct oobnet_port *port)
 	struct net_device *dev = port->dev;
 
 	netif_disable_oob_port(dev);
+	oobnet_port_unbind_all(port);
+	list_del_rcu(&port->dev_next);
 	list_del(&port->next);
-	oobnet_dev_put(port->od);
+	oobnet_dev_release(port->od);
 	netdev_info(dev, "oob port off\n");
 	netdev_put(dev, &port->tracker);
-	kfree(port);
+	kfree_rcu(port, rcu);
 }
 
 static void oobnet_port_down(struct net_device *dev)

@@ -78,8 +78,8 @@ int main(int argc, char **argv)
 
 	expect_errno("udp socket(AF_INET, SOCK_DGRAM | SOCK_OOB)",
 		     ::socket(AF_INET, SOCK_DGRAM | SOCK_OOB, 0), want, true);
-	expect_errno("raw socket(AF_PACKET, SOCK_RAW | SOCK_OOB)",
-		     ::socket(AF_PACKET, SOCK_RAW | SOCK_OOB, htons(ETH_P_ALL)), want, true);
+	expect_errno("cooked socket(AF_PACKET, SOCK_DGRAM | SOCK_OOB)",
+		     ::socket(AF_PACKET, SOCK_DGRAM | SOCK_OOB, htons(ETH_P_ALL)), want, true);
 	expect_errno("oob socket with SOCK_CLOEXEC | SOCK_NONBLOCK",
 		     ::socket(AF_INET, SOCK_DGRAM | SOCK_OOB | SOCK_CLOEXEC | SOCK_NONBLOCK, 0),
 		     want, true);

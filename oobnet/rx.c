@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oobnet: packet selection from diverted input, and the RX threads.
+ *
+ * The gate offers every packet of a diverted real device to
+ * oobnet_deliver().  A packet is picked when it reaches an oob port and an
+ * oob socket on that port wants it:
+ *
+ * - a tagged packet reaches the VLAN device of its id when the id is in
+ *   the "vlans" list (vlan.c) and that VLAN device is a port; its tag
+ *   comes off on the way, as the in-band stack would take it off;
+ * - an untagged packet reaches the real device when the real device itself
+ *   is a port: the whole device is dedicated to oob, except for what no
+ *   oob socket wants.
+ *
+ * Everything else is left to the in-band stack untouched, so ARP, ICMP and
+ * any other traffic keep working next to the oob flows.
+ *
+ * On a stock driver the gate runs in-band, from the driver's NAPI poll:
+ * there a picked packet is shown to the packet taps, queued to the real
+ * device's RX thread and the thread woken.  The RX thread, a SCHED_FIFO
+ * kthread on the oob stage, hands packets to their sockets and wakes the
+ * readers.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/if_vlan.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/net_oob.h>
+#include <linux/oob_stage.h>
+#include <linux/sched.h>
+#include <uapi/linux/sched/types.h>
+
+#include "oobnet.h"
+
+static unsigned int rx_prio = 50;
+module_param(rx_prio, uint, 0644);
+MODULE_PARM_DESC(rx_prio,
+		 "SCHED_FIFO priority of the RX threads, taken when a device's first port comes up (1-99, default 50)");
+
+/* The port a packet reaches, and whether a socket there wants it. */
+static struct oobnet_port *oobnet_select(struct oobnet_dev *od,
+					 struct sk_buff *skb)
+{
+	struct net_device *dev = od->real;
+	u16 vid;
+
+	if (skb_vlan_tag_present(skb)) {
+		vid = skb_vlan_tag_get_id(skb);
+	} else if (eth_type_vlan(skb->protocol)) {
+		if (!pskb_may_pull(skb, VLAN_HLEN))
+			return NULL;
+		vid = ntohs(((struct vlan_hdr *)skb->data)->h_vlan_TCI) &
+		      VLAN_VID_MASK;
+	} else {
+		return oobnet_port_lookup_rcu(od, dev);
+	}
+
+	if (!oobnet_vlan_picked(vid))
+		return NULL;
+	dev = __vlan_find_dev_deep_rcu(dev, skb_vlan_tag_present(skb) ?
+				       skb->vlan_proto : skb->protocol, vid);
+	if (!dev)
+		return NULL;
+	return oobnet_port_lookup_rcu(od, dev);
+}
+
+static bool oobnet_wanted(struct oobnet_port *port, const struct sk_buff *skb)
+{
+	struct oobnet_sock *os;
+
+	list_for_each_entry_rcu(os, &port->socks, port_next)
+		if (os->proto->match(os, skb))
+			return true;
+	return false;
+}
+
+/**
+ * oobnet_deliver() - Pick a packet from diverted input
+ * @skb: the packet, as the driver passed it up
+ *
+ * Return: true when oobnet took @skb, false to leave it to the in-band
+ * stack.
+ */
+bool oobnet_deliver(struct sk_buff *skb)
+{
+	struct oobnet_port *port;
+	struct oobnet_dev *od;
+	bool taken = false;
+
+	rcu_read_lock();
+	od = oobnet_dev_lookup_rcu(skb->dev);
+	if (!od)
+		goto out;
+	oobnet_dev_count(od, OOBNET_RX_OFFERED);
+
+	port = oobnet_select(od, skb);
+	/* A shared skb cannot be untagged in place: leave it. */
+	if (!port || skb_shared(skb))
+		goto inband;
+
+	if (port->dev != od->real && !skb_vlan_tag_present(skb)) {
+		/* Same skb unless it is shared, and it is not. */
+		if (!skb_vlan_untag(skb)) {
+			oobnet_dev_count(od, OOBNET_RX_DROP_VLAN);
+			taken = true;
+			goto out;
+		}
+	}
+	if (!oobnet_wanted(port, skb))
+		goto inband;
+
+	dev_queue_recv_nit(skb, od->real);
+	skb->dev = port->dev;
+	if (skb_queue_len(&od->rx_queue) >= od->rx_queue_max) {
+		oobnet_dev_count(od, OOBNET_RX_DROP_BACKLOG);
+		kfree_skb(skb);
+	} else {
+		oobnet_dev_count(od, OOBNET_RX_PICKED);
+		skb_queue_tail(&od->rx_queue, skb);
+		wake_up(&od->rx_wait);
+	}
+	taken = true;
+	goto out;
+inband:
+	oobnet_dev_count(od, OOBNET_RX_INBAND);
+out:
+	rcu_read_unlock();
+	return taken;
+}
+
+/* Hands a picked packet to every socket of its port that wants it. */
+static void oobnet_rx_dispatch(struct oobnet_dev *od, struct sk_buff *skb)
+{
+	struct oobnet_sock *os, *last = NULL;
+	struct oobnet_port *port;
+
+	rcu_read_lock();
+	port = oobnet_port_lookup_rcu(od, skb->dev);
+	if (!port)
+		goto drop;
+	list_for_each_entry_rcu(os, &port->socks, port_next) {
+		struct sk_buff *clone;
+
+		if (!os->proto->match(os, skb))
+			continue;
+		if (last) {
+			clone = skb_clone(skb, GFP_ATOMIC);
+			if (clone && !oobnet_sock_queue(last, clone))
+				oobnet_dev_count(od, OOBNET_RX_DROP_RCVBUF);
+		}
+		last = os;
+	}
+	if (!last)
+		goto drop;
+	if (!oobnet_sock_queue(last, skb))
+		oobnet_dev_count(od, OOBNET_RX_DROP_RCVBUF);
+	rcu_read_unlock();
+	return;
+drop:
+	rcu_read_unlock();
+	oobnet_dev_count(od, OOBNET_RX_DROP_NOSOCK);
+	kfree_skb(skb);
+}
+
+static int oobnet_rx_thread(void *arg)
+{
+	struct oobnet_dev *od = arg;
+	struct sk_buff_head batch;
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	__skb_queue_head_init(&batch);
+	oob_stage_enter();
+	while (!kthread_should_stop()) {
+		wait_event_idle(od->rx_wait,
+				!skb_queue_empty_lockless(&od->rx_queue) ||
+				kthread_should_stop());
+		spin_lock_irqsave(&od->rx_queue.lock, flags);
+		skb_queue_splice_init(&od->rx_queue, &batch);
+		spin_unlock_irqrestore(&od->rx_queue.lock, flags);
+		while ((skb = __skb_dequeue(&batch)))
+			oobnet_rx_dispatch(od, skb);
+	}
+	oob_stage_leave();
+	return 0;
+}
+
+int oobnet_rx_start(struct oobnet_dev *od)
+{
+	struct sched_attr attr = {
+		.size = sizeof(attr),
+		.sched_policy = SCHED_FIFO,
+		.sched_priority = clamp(READ_ONCE(rx_prio), 1U, MAX_RT_PRIO - 1U),
+	};
+	struct task_struct *t;
+
+	t = kthread_create(oobnet_rx_thread, od, "oobnet-rx/%s", od->real->name);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	WARN_ON_ONCE(sched_setattr_nocheck(t, &attr));
+	od->rx_thread = t;
+	wake_up_process(t);
+	return 0;
+}
+
+/* Diversion is off: nothing is queued any more. */
+void oobnet_rx_stop(struct oobnet_dev *od)
+{
+	kthread_stop(od->rx_thread);
+	skb_queue_purge(&od->rx_queue);
+}

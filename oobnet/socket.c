@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oobnet: the oob socket calls common to every socket type.
+ *
+ * A SOCK_OOB socket keeps its in-band socket for the control calls (bind,
+ * connect, options) and gets oob state of its own: a receive queue fed by
+ * the RX thread of its port's device, charged against the socket's
+ * SO_RCVBUF, and transmit buffers from that device's pool, charged
+ * against its SO_SNDBUF as in-band sends are.  Readers and writers sleep
+ * on the socket's own wait queue, so poll(), select() and epoll work as on
+ * any socket.
+ *
+ * The sock is freed after an RCU grace period (SOCK_RCU_FREE): the
+ * receive and buffer paths reach sockets under RCU only.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/file.h>
+#include <linux/net.h>
+#include <linux/net_oob.h>
+#include <linux/oob_stage.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/wait.h>
+
+#include "oobnet.h"
+
+/* Every attached socket, for the buffer path and /proc: RCU readers. */
+LIST_HEAD(oobnet_socks);
+DEFINE_MUTEX(oobnet_socks_lock);
+
+int oobnet_sock_attach(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct oobnet_sock *os;
+	int ret;
+
+	if (sk->sk_family != AF_PACKET || sock->type != SOCK_RAW)
+		return -EPROTONOSUPPORT;
+
+	os = kzalloc(sizeof(*os), GFP_KERNEL);
+	if (!os)
+		return -ENOMEM;
+	os->sk = sk;
+	os->proto = &oobnet_packet_proto;
+	skb_queue_head_init(&os->rxq);
+	ret = oobnet_packet_attach(os, sock);
+	if (ret) {
+		kfree(os);
+		return ret;
+	}
+
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	mutex_lock(&oobnet_socks_lock);
+	list_add_tail_rcu(&os->all_next, &oobnet_socks);
+	mutex_unlock(&oobnet_socks_lock);
+	WRITE_ONCE(sk->sk_oob_ctx, os);
+	return 0;
+}
+
+/* The file is closed: out of every list, before the in-band release. */
+void oobnet_sock_release(struct socket *sock)
+{
+	struct oobnet_sock *os = oobnet_sk(sock->sk);
+
+	rtnl_lock();
+	oobnet_sock_unbind(os);
+	rtnl_unlock();
+	mutex_lock(&oobnet_socks_lock);
+	list_del_rcu(&os->all_next);
+	mutex_unlock(&oobnet_socks_lock);
+}
+
+/* A grace period after release: no RCU reader sees @sk any more. */
+void oobnet_sock_destroy(struct sock *sk)
+{
+	struct oobnet_sock *os = oobnet_sk(sk);
+
+	skb_queue_purge(&os->rxq);
+	WRITE_ONCE(sk->sk_oob_ctx, NULL);
+	kfree(os);
+}
+
+/*
+ * Binds @os to the port @dev, RTNL held.  A socket moving between ports
+ * waits for a grace period so that no reader walks from one port's list
+ * into the other's.
+ */
+int oobnet_sock_bind_port(struct oobnet_sock *os, struct net_device *dev)
+{
+	struct oobnet_port *port;
+
+	ASSERT_RTNL();
+
+	port = oobnet_port_find(dev);
+	if (!port)
+		return -ENXIO;
+	if (rtnl_dereference(os->port) == port)
+		return 0;
+	if (rtnl_dereference(os->port)) {
+		oobnet_sock_unbind(os);
+		synchronize_rcu();
+	}
+	list_add_tail_rcu(&os->port_next, &port->socks);
+	WRITE_ONCE(os->port_gone, false);
+	rcu_assign_pointer(os->port, port);
+	return 0;
+}
+
+void oobnet_sock_unbind(struct oobnet_sock *os)
+{
+	ASSERT_RTNL();
+
+	if (!rtnl_dereference(os->port))
+		return;
+	list_del_rcu(&os->port_next);
+	RCU_INIT_POINTER(os->port, NULL);
+}
+
+/* The port goes down: its sockets lose it and their waiters wake up. */
+void oobnet_port_unbind_all(struct oobnet_port *port)
+{
+	struct oobnet_sock *os, *tmp;
+
+	ASSERT_RTNL();
+
+	list_for_each_entry_safe(os, tmp, &port->socks, port_next) {
+		oobnet_sock_unbind(os);
+		WRITE_ONCE(os->port_gone, true);
+		wake_up_interruptible_all(sk_sleep(os->sk));
+	}
+}
+
+int oobnet_sock_bind(struct sock *sk, struct sockaddr *addr, int len)
+{
+	struct oobnet_sock *os = oobnet_sk(sk);
+
+	return os->proto->bind(os, addr, len);
+}
+
+/*
+ * The real device's state behind the port @os is bound to, referenced,
+ * with a reference on the port's device in *@devp; NULL when not bound.
+ */
+struct oobnet_dev *oobnet_sock_get_dev(struct oobnet_sock *os,
+				       struct oobnet_port **portp)
+{
+	struct oobnet_port *port;
+	struct oobnet_dev *od = NULL;
+
+	rcu_read_lock();
+	port = rcu_dereference(os->port);
+	if (port && refcount_inc_not_zero(&port->od->refs))
+		od = port->od;
+	if (od) {
+		dev_hold(port->dev);
+		*portp = port;
+	}
+	rcu_read_unlock();
+	return od;
+}
+
+/* The RX thread queues a packet for @os; false when it was dropped. */
+bool oobnet_sock_queue(struct oobnet_sock *os, struct sk_buff *skb)
+{
+	struct sock *sk = os->sk;
+
+	if (atomic_read(&os->rx_bytes) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf)) {
+		oobnet_sock_count(os, OOBNET_SK_RX_DROP);
+		kfree_skb(skb);
+		return false;
+	}
+	/* The reader gets the packet from its link header on. */
+	skb_push(skb, skb->data - skb_mac_header(skb));
+	atomic_add(skb->truesize, &os->rx_bytes);
+	skb_queue_tail(&os->rxq, skb);
+	sk->sk_data_ready(sk);
+	return true;
+}
+
+static int oobnet_wait_errno(long ret)
+{
+	if (ret == -ETIME)
+		return -ETIMEDOUT;
+	return ret ? -EINTR : 0;
+}
+
+/* A receive can go on: a packet is queued, or none will ever come. */
+static bool oobnet_rx_ready(struct oobnet_sock *os)
+{
+	return !skb_queue_empty_lockless(&os->rxq) ||
+	       !rcu_access_pointer(os->port);
+}
+
+/*
+ * Receives one packet into @to.  @flags carries the caller's MSG_TRUNC in
+ * (return the packet's length, not what was copied) and the result flags
+ * out; @name, when not NULL, gets the source address and *@namelen its
+ * size.
+ */
+static ssize_t oobnet_recv(struct oobnet_sock *os, struct iov_iter *to,
+			   struct sockaddr_storage *name, int *namelen,
+			   unsigned int *flags, bool nonblock, ktime_t timeout)
+{
+	bool want_len = *flags & MSG_TRUNC;
+	struct sock *sk = os->sk;
+	struct sk_buff *skb;
+	size_t copied;
+	long ret;
+
+	for (;;) {
+		skb = skb_dequeue(&os->rxq);
+		if (skb)
+			break;
+		if (!rcu_access_pointer(os->port))
+			return READ_ONCE(os->port_gone) ? -ENETDOWN : -ENOTCONN;
+		if (nonblock)
+			return -EAGAIN;
+		ret = wait_event_interruptible_hrtimeout(*sk_sleep(sk),
+							 oobnet_rx_ready(os),
+							 timeout);
+		if (ret)
+			return oobnet_wait_errno(ret);
+	}
+
+	atomic_sub(skb->truesize, &os->rx_bytes);
+	*flags = 0;
+	copied = min_t(size_t, skb->len, iov_iter_count(to));
+	if (skb_copy_datagram_iter(skb, 0, to, copied)) {
+		/* The packet is lost to a bad buffer, as with recvmsg(). */
+		kfree_skb(skb);
+		return -EFAULT;
+	}
+	if (copied < skb->len) {
+		*flags |= MSG_TRUNC;
+		if (want_len)
+			copied = skb->len;
+	}
+	if (name)
+		*namelen = os->proto->fill_name(skb, name);
+	oobnet_sock_count(os, OOBNET_SK_RX);
+	consume_skb(skb);
+	return copied;
+}
+
+/* Runs @fn's oob I/O with the caller marked as on the oob stage. */
+#define oobnet_on_oob_stage(expr)				\
+	({							\
+		bool __was_oob = running_oob();			\
+		typeof(expr) __ret;				\
+								\
+		if (!__was_oob)					\
+			oob_stage_enter();			\
+		__ret = (expr);					\
+		if (!__was_oob)					\
+			oob_stage_leave();			\
+		__ret;						\
+	})
+
+ssize_t oobnet_sock_read(struct file *file, struct iov_iter *to)
+{
+	struct socket *sock = file->private_data;
+	struct oobnet_sock *os = oobnet_sk(sock->sk);
+	unsigned int flags = 0;
+
+	return oobnet_on_oob_stage(oobnet_recv(os, to, NULL, NULL, &flags,
+					       file->f_flags & O_NONBLOCK,
+					       KTIME_MAX));
+}
+
+ssize_t oobnet_sock_write(struct file *file, struct iov_iter *from)
+{
+	struct socket *sock = file->private_data;
+	struct oobnet_sock *os = oobnet_sk(sock->sk);
+
+	return oobnet_on_oob_stage(os->proto->send(os, NULL, 0, from,
+						   file->f_flags & O_NONBLOCK,
+						   KTIME_MAX));
+}
+
+static int oobnet_msg_recv(struct oobnet_sock *os, struct oob_msghdr *m,
+			   struct iov_iter *iter, bool nonblock, ktime_t timeout)
+{
+	struct sockaddr_storage name;
+	unsigned int flags = m->flags;
+	int len = 0;
+	ssize_t ret;
+
+	memset(&name, 0, sizeof(name));
+	ret = oobnet_on_oob_stage(oobnet_recv(os, iter, m->name ? &name : NULL,
+					      &len, &flags, nonblock, timeout));
+	if (ret < 0)
+		return ret;
+	m->count = ret;
+	m->flags = flags;
+	/* No ancillary data yet. */
+	m->ctllen = 0;
+	if (m->name) {
+		if (copy_to_user(u64_to_user_ptr(m->name), &name,
+				 min_t(u32, m->namelen, len)))
+			return -EFAULT;
+		m->namelen = len;
+	}
+	return 0;
+}
+
+static int oobnet_msg_send(struct oobnet_sock *os, struct oob_msghdr *m,
+			   struct iov_iter *iter, bool nonblock,
+			   ktime_t timeout)
+{
+	struct sockaddr_storage name;
+	ssize_t ret;
+
+	if (m->name) {
+		if (m->namelen > sizeof(name))
+			return -EINVAL;
+		if (copy_from_user(&name, u64_to_user_ptr(m->name), m->namelen))
+			return -EFAULT;
+	}
+	ret = oobnet_on_oob_stage(os->proto->send(os, m->name ?
+						  (struct sockaddr *)&name : NULL,
+						  m->namelen, iter, nonblock,
+						  timeout));
+	if (ret < 0)
+		return ret;
+	m->count = ret;
+	return 0;
+}
+
+long oobnet_sock_oob_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct socket *sock = file->private_data;
+	struct oobnet_sock *os = oobnet_sk(sock->sk);
+	struct iovec iovstack[UIO_FASTIOV], *iov = iovstack;
+	void __user *uarg = (void __user *)arg;
+	bool send = cmd == OOB_SIOC_SENDMSG;
+	struct iov_iter iter;
+	struct oob_msghdr m;
+	ktime_t timeout;
+	bool nonblock;
+	ssize_t ret;
+
+	if (copy_from_user(&m, uarg, sizeof(m)))
+		return -EFAULT;
+	if (m.flags & ~(MSG_DONTWAIT | MSG_TRUNC))
+		return -EINVAL;
+	nonblock = m.timeout_ns < 0 || (m.flags & MSG_DONTWAIT) ||
+		   (file->f_flags & O_NONBLOCK);
+	timeout = m.timeout_ns > 0 ? ns_to_ktime(m.timeout_ns) : KTIME_MAX;
+
+	ret = import_iovec(send ? ITER_SOURCE : ITER_DEST,
+			   u64_to_user_ptr(m.iov), m.iovlen, UIO_FASTIOV,
+			   &iov, &iter);
+	if (ret < 0)
+		return ret;
+	if (send)
+		ret = oobnet_msg_send(os, &m, &iter, nonblock, timeout);
+	else
+		ret = oobnet_msg_recv(os, &m, &iter, nonblock, timeout);
+	kfree(iov);
+	if (ret)
+		return ret;
+	return copy_to_user(uarg, &m, sizeof(m)) ? -EFAULT : 0;
+}
+
+__poll_t oobnet_sock_poll(struct file *file, poll_table *wait)
+{
+	struct socket *sock = file->private_data;
+	struct sock *sk = sock->sk;
+	struct oobnet_sock *os = oobnet_sk(sk);
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	if (!skb_queue_empty_lockless(&os->rxq))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (!rcu_access_pointer(os->port) && READ_ONCE(os->port_gone))
+		mask |= EPOLLERR | EPOLLHUP;
+	if (sock_writeable(sk) && oobnet_tx_room(os))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}

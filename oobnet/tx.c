@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oobnet: transmit buffers, and the in-band relay for stock drivers.
+ *
+ * An oob send builds its packet on a buffer of the real device's pool: an
+ * oob skb head around a page of the device's page pool.  A device has
+ * pool_max buffers in flight at most; a sender finding none free waits
+ * for one (or gets EAGAIN when it may not wait), and the free hook, which
+ * sees every oob head on its last release, gives the buffer back and
+ * wakes the senders that ran dry.
+ *
+ * A device that is not oob-capable transmits in-band: the sender queues
+ * its packet on a per-CPU backlog and kicks NET_TX_SOFTIRQ on that CPU,
+ * whose net_tx_action() hands the backlog to dev_queue_xmit().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/net_oob.h>
+#include <linux/netdevice.h>
+#include <linux/percpu.h>
+#include <net/page_pool/helpers.h>
+
+#include "oobnet.h"
+
+static DEFINE_PER_CPU(struct sk_buff_head, oobnet_tx_queue);
+
+static struct oobnet_dev *oobnet_dev_by_pool_rcu(const struct page_pool *pool)
+{
+	struct oobnet_dev *od;
+
+	list_for_each_entry_rcu(od, &oobnet_devs, next)
+		if (od->pool == pool)
+			return od;
+	return NULL;
+}
+
+/* Wakes every oob socket: a sender of any of them may wait on @od. */
+static void oobnet_tx_wake_all(void)
+{
+	struct oobnet_sock *os;
+
+	list_for_each_entry_rcu(os, &oobnet_socks, all_next)
+		wake_up_interruptible_poll(sk_sleep(os->sk),
+					   EPOLLOUT | EPOLLWRNORM);
+}
+
+/* The last release of any skb with an oob head or oob storage. */
+void oobnet_free_skb(struct sk_buff *skb)
+{
+	struct oobnet_dev *od;
+	struct page *page;
+
+	/* Only the original of ours has the oob head: counted once. */
+	if (skb_is_oob(skb) && skb_has_oob_storage(skb) && skb->head_frag) {
+		page = virt_to_head_page(skb->head);
+		rcu_read_lock();
+		od = page_pool_page_is_pp(page) ?
+		     oobnet_dev_by_pool_rcu(page->pp) : NULL;
+		if (od) {
+			/* Full barrier: pairs with oobnet_tx_take(). */
+			atomic_dec(&od->tx_inflight);
+			smp_mb__after_atomic();
+			if (READ_ONCE(od->tx_starved)) {
+				WRITE_ONCE(od->tx_starved, false);
+				oobnet_tx_wake_all();
+			}
+		}
+		rcu_read_unlock();
+	}
+	finalize_skb_inband(skb);
+}
+
+/* Takes a buffer if one is free; *err says why not when none is. */
+static struct sk_buff *oobnet_tx_take(struct oobnet_dev *od, int *err)
+{
+	struct sk_buff *skb = NULL;
+	int free;
+
+	spin_lock_bh(&od->pool_lock);
+	if (od->dead) {
+		*err = -ENETDOWN;
+		goto out;
+	}
+	*err = -EAGAIN;
+	if (atomic_read(&od->tx_inflight) >= od->pool_max) {
+		WRITE_ONCE(od->tx_starved, true);
+		smp_mb();
+		if (atomic_read(&od->tx_inflight) >= od->pool_max)
+			goto out;
+	}
+	skb = skb_build_oob(od->pool, OOBNET_TX_HEADROOM);
+	if (!skb) {
+		/* The oob head pool ran dry: no wake-up will say so. */
+		*err = -ENOBUFS;
+		goto out;
+	}
+	free = od->pool_max - atomic_inc_return(&od->tx_inflight);
+	if (free < od->pool_low)
+		od->pool_low = free;
+out:
+	spin_unlock_bh(&od->pool_lock);
+	return skb;
+}
+
+/* Room for one more send by @os, by its SO_SNDBUF and its device's pool. */
+bool oobnet_tx_room(struct oobnet_sock *os)
+{
+	struct oobnet_port *port;
+	bool room = true;
+
+	rcu_read_lock();
+	port = rcu_dereference(os->port);
+	if (port && atomic_read(&port->od->tx_inflight) >= port->od->pool_max) {
+		WRITE_ONCE(port->od->tx_starved, true);
+		smp_mb();
+		room = atomic_read(&port->od->tx_inflight) < port->od->pool_max;
+	}
+	rcu_read_unlock();
+	return room;
+}
+
+static bool oobnet_tx_ready(struct sock *sk, struct oobnet_dev *od,
+			    struct sk_buff **skbp, int *err)
+{
+	if (!sock_writeable(sk)) {
+		*err = -EAGAIN;
+		return false;
+	}
+	*skbp = oobnet_tx_take(od, err);
+	return *skbp || *err != -EAGAIN;
+}
+
+/**
+ * oobnet_tx_alloc() - Get a transmit buffer for @os on @od
+ * @os: the sending socket, charged for the buffer by SO_SNDBUF
+ * @od: the device's state, referenced by the caller
+ * @nonblock: fail with -EAGAIN instead of waiting
+ * @timeout: how long to wait, KTIME_MAX for ever
+ *
+ * Return: an skb with OOBNET_TX_HEADROOM reserved, owned by @os's sock,
+ * or ERR_PTR(-EAGAIN, -ETIMEDOUT, -EINTR, -ENETDOWN, -ENOBUFS).
+ */
+struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
+				bool nonblock, ktime_t timeout)
+{
+	struct sock *sk = os->sk;
+	struct sk_buff *skb = NULL;
+	int err = 0;
+	long ret;
+
+	if (!oobnet_tx_ready(sk, od, &skb, &err)) {
+		if (err == -EAGAIN)
+			oobnet_dev_count(od, OOBNET_TX_NOBUF);
+		if (nonblock || err != -EAGAIN)
+			return ERR_PTR(err);
+		ret = wait_event_interruptible_hrtimeout(*sk_sleep(sk),
+				oobnet_tx_ready(sk, od, &skb, &err), timeout);
+		if (ret == -ETIME)
+			return ERR_PTR(-ETIMEDOUT);
+		if (ret)
+			return ERR_PTR(-EINTR);
+		if (!skb)
+			return ERR_PTR(err);
+	}
+	skb_set_owner_w(skb, sk);
+	return skb;
+}
+
+/**
+ * oobnet_tx_relay() - Send a packet through the in-band stack
+ * @od: the device's state
+ * @skb: the packet, skb->dev referenced by the caller, which the relay
+ *	takes over
+ */
+void oobnet_tx_relay(struct oobnet_dev *od, struct sk_buff *skb)
+{
+	oobnet_dev_count(od, OOBNET_TX_INBAND);
+	/* The kick raises the softirq of the CPU the packet is queued on. */
+	migrate_disable();
+	skb_queue_tail(this_cpu_ptr(&oobnet_tx_queue), skb);
+	netif_tx_kick_inband();
+	migrate_enable();
+}
+
+/* net_tx_action() on this CPU: send what the oob stage queued here. */
+void oobnet_tx_backlog(void)
+{
+	struct sk_buff_head *q = this_cpu_ptr(&oobnet_tx_queue);
+	struct sk_buff_head batch;
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	if (skb_queue_empty_lockless(q))
+		return;
+	__skb_queue_head_init(&batch);
+	spin_lock_irqsave(&q->lock, flags);
+	skb_queue_splice_init(q, &batch);
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	while ((skb = __skb_dequeue(&batch))) {
+		struct net_device *dev = skb->dev;
+		int ret = dev_queue_xmit(skb);
+
+		if (unlikely(ret != NET_XMIT_SUCCESS)) {
+			struct oobnet_dev *od;
+
+			rcu_read_lock();
+			od = oobnet_dev_lookup_rcu(oobnet_real_dev(dev));
+			if (od)
+				oobnet_dev_count(od, OOBNET_TX_DROP);
+			rcu_read_unlock();
+		}
+		dev_put(dev);
+	}
+}
+
+int oobnet_tx_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		skb_queue_head_init(per_cpu_ptr(&oobnet_tx_queue, cpu));
+	return 0;
+}
+
+/* After unregistering: no backlog runs any more, drop what is left. */
+void oobnet_tx_exit(void)
+{
+	struct sk_buff *skb;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct sk_buff_head *q = per_cpu_ptr(&oobnet_tx_queue, cpu);
+
+		while ((skb = skb_dequeue(q))) {
+			dev_put(skb->dev);
+			kfree_skb(skb);
+		}
+	}
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+// The oobnet companion from user space: oob ports and the VLAN list (sysfs),
+// the counters (/proc/net/oobnet) and raw packet oob sockets.  Every failure
+// throws std::system_error carrying the errno the kernel returned.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+
+#include <linux/if_packet.h>
+#include <sys/types.h>
+
+#include "oob/fd.hpp"
+
+namespace oob::oobnet {
+
+// Reads or writes a sysfs file as seen from the named network namespace
+// (empty: the caller's), as `ip netns exec NS` would.
+[[nodiscard]] std::string sysfs_read(const std::string &netns, const std::string &path);
+void sysfs_write(const std::string &netns, const std::string &path, const std::string &value);
+
+// /sys/class/net/DEV/oob_port of a device in netns.
+[[nodiscard]] bool port(const std::string &netns, const std::string &dev);
+void set_port(const std::string &netns, const std::string &dev, bool on);
+
+// The VLAN ids picked from diverted input ("10,20-29"; "" for none).
+[[nodiscard]] std::string vlans();
+void set_vlans(const std::string &list);
+
+// One line of /proc/net/oobnet/devices or /sockets of the calling thread's
+// namespace, by column name; empty when no line has that key.
+using counters = std::map<std::string, long long>;
+[[nodiscard]] counters device_counters(const std::string &dev);
+[[nodiscard]] counters socket_counters(ino_t inode);
+// The whole table, for a failure message.
+[[nodiscard]] std::string table_text(const std::string &file);
+
+// A timeout as OOB_SIOC_SENDMSG / RECVMSG take it.
+struct timeout {
+	std::int64_t ns = 0;
+	static constexpr timeout forever() { return {0}; }
+	static constexpr timeout none() { return {-1}; }
+	static constexpr timeout after(std::chrono::nanoseconds d) { return {d.count()}; }
+};
+
+struct received {
+	std::size_t length = 0; // of the frame, even when truncated
+	bool truncated = false;
+	sockaddr_ll from{};
+};
+
+// socket(AF_PACKET, SOCK_RAW | SOCK_OOB, htons(ethertype)): whole Ethernet
+// frames through an oob port.
+class packet_socket {
+public:
+	explicit packet_socket(std::uint16_t ethertype, bool nonblock = false);
+	void bind(int ifindex);
+	// Sends one frame, to the bound port or to the port dest names.
+	std::size_t send(std::span<const std::byte> frame, timeout t = timeout::forever(),
+			 const sockaddr_ll *dest = nullptr);
+	// Receives one frame into buf.
+	received recv(std::span<std::byte> buf, timeout t = timeout::forever());
+	[[nodiscard]] int fd() const { return fd_.get(); }
+	[[nodiscard]] ino_t inode() const;
+
+private:
+	unique_fd fd_;
+};
+
+} // namespace oob::oobnet

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "oob/oobnet.hpp"
+
+#include <array>
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+#include <vector>
+
+#include <fcntl.h>
+#include <linux/net_oob.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include "oob/netns.hpp"
+
+namespace oob::oobnet {
+
+namespace {
+
+constexpr const char *vlans_path = "/sys/module/oobnet/parameters/vlans";
+
+// In a forked child: see sysfs as the namespace's own.  Syscalls only.
+bool enter_sysfs_of(const char *netns_path)
+{
+	if (netns_path == nullptr)
+		return true;
+	const int fd = ::open(netns_path, O_RDONLY | O_CLOEXEC);
+	return fd >= 0 && ::setns(fd, CLONE_NEWNET) == 0 && ::unshare(CLONE_NEWNS) == 0 &&
+	       ::mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) == 0 &&
+	       ::umount2("/sys", MNT_DETACH) == 0 &&
+	       ::mount("sysfs", "/sys", "sysfs", 0, nullptr) == 0;
+}
+
+// Runs one sysfs access in a child; its exit code is the errno.
+template <typename F>
+void in_child(const std::string &netns, const std::string &what, F access)
+{
+	const std::string ns_path = netns.empty() ? std::string() : std::string(netns::run_dir) + "/" + netns;
+	const char *ns = netns.empty() ? nullptr : ns_path.c_str();
+	const pid_t pid = ::fork();
+	if (pid == -1)
+		throw_errno("fork");
+	if (pid == 0) {
+		if (!enter_sysfs_of(ns))
+			::_exit(errno != 0 ? errno : EIO);
+		::_exit(access());
+	}
+	int status = 0;
+	check_syscall("waitpid", ::waitpid, pid, &status, 0);
+	if (!WIFEXITED(status))
+		throw std::system_error(EIO, std::generic_category(), what);
+	if (WEXITSTATUS(status) != 0)
+		throw std::system_error(WEXITSTATUS(status), std::generic_category(), what);
+}
+
+} // namespace
+
+std::string sysfs_read(const std::string &netns, const std::string &path)
+{
+	std::array<int, 2> p{};
+	check_syscall("pipe", ::pipe2, p.data(), O_CLOEXEC);
+	unique_fd rd(p[0]);
+	unique_fd wr(p[1]);
+	const char *cpath = path.c_str();
+	in_child(netns, "read " + path, [&]() {
+		std::array<char, 4096> buf{};
+		const int fd = ::open(cpath, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		const ssize_t n = ::read(fd, buf.data(), buf.size());
+		if (n < 0)
+			return errno;
+		return ::write(wr.get(), buf.data(), static_cast<size_t>(n)) == n ? 0 : EIO;
+	});
+	wr.reset();
+	std::string out;
+	std::array<char, 4096> buf{};
+	ssize_t n = 0;
+	while ((n = ::read(rd.get(), buf.data(), buf.size())) > 0)
+		out.append(buf.data(), static_cast<size_t>(n));
+	while (!out.empty() && out.back() == '\n')
+		out.pop_back();
+	return out;
+}
+
+void sysfs_write(const std::string &netns, const std::string &path, const std::string &value)
+{
+	const char *cpath = path.c_str();
+	const char *cvalue = value.c_str();
+	const size_t len = value.size();
+	in_child(netns, "write " + value + " to " + path, [&]() {
+		const int fd = ::open(cpath, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		const ssize_t n = ::write(fd, cvalue, len);
+		return n < 0 ? errno : 0;
+	});
+}
+
+bool port(const std::string &netns, const std::string &dev)
+{
+	return sysfs_read(netns, "/sys/class/net/" + dev + "/oob_port") == "1";
+}
+
+void set_port(const std::string &netns, const std::string &dev, bool on)
+{
+	sysfs_write(netns, "/sys/class/net/" + dev + "/oob_port", on ? "1" : "0");
+}
+
+std::string vlans()
+{
+	return sysfs_read({}, vlans_path);
+}
+
+void set_vlans(const std::string &list)
+{
+	sysfs_write({}, vlans_path, list);
+}
+
+namespace {
+
+// The line of a /proc/net/oobnet table whose first column is key.
+counters table_line(const std::string &file, const std::string &key)
+{
+	const std::string path = "/proc/thread-self/net/oobnet/" + file;
+	std::ifstream in(path);
+	if (!in)
+		throw std::system_error(ENOENT, std::generic_category(), "open " + path);
+	std::string header;
+	std::getline(in, header);
+	std::vector<std::string> names;
+	std::istringstream hs(header);
+	for (std::string name; hs >> name;)
+		names.push_back(name);
+
+	counters out;
+	for (std::string line; std::getline(in, line);) {
+		std::istringstream ls(line);
+		std::vector<std::string> cols;
+		for (std::string col; ls >> col;)
+			cols.push_back(col);
+		if (cols.empty() || cols[0] != key || cols.size() != names.size())
+			continue;
+		for (size_t i = 1; i < cols.size(); i++) {
+			try {
+				out[names[i]] = std::stoll(cols[i], nullptr, 0);
+			} catch (const std::logic_error &) {
+				// Not a number (a name): not a counter.
+			}
+		}
+		break;
+	}
+	return out;
+}
+
+} // namespace
+
+std::string table_text(const std::string &file)
+{
+	std::ifstream in("/proc/thread-self/net/oobnet/" + file);
+	std::ostringstream out;
+	out << in.rdbuf();
+	return out.str();
+}
+
+counters device_counters(const std::string &dev)
+{
+	return table_line("devices", dev);
+}
+
+counters socket_counters(ino_t inode)
+{
+	return table_line("sockets", std::to_string(inode));
+}
+
+packet_socket::packet_socket(std::uint16_t ethertype, bool nonblock)
+    : fd_(::socket(AF_PACKET, SOCK_RAW | SOCK_OOB | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0),
+		   htons(ethertype)))
+{
+	if (!fd_)
+		throw_errno("socket(AF_PACKET, SOCK_RAW | SOCK_OOB)");
+}
+
+void packet_socket::bind(int ifindex)
+{
+	sockaddr_ll sll{};
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = ifindex;
+	check_syscall("bind ifindex " + std::to_string(ifindex), ::bind, fd_.get(),
+		      reinterpret_cast<const sockaddr *>(&sll), sizeof(sll));
+}
+
+std::size_t packet_socket::send(std::span<const std::byte> frame, timeout t, const sockaddr_ll *dest)
+{
+	iovec iov{const_cast<std::byte *>(frame.data()), frame.size()};
+	oob_msghdr msg{};
+	msg.name = reinterpret_cast<std::uintptr_t>(dest);
+	msg.namelen = dest != nullptr ? sizeof(*dest) : 0;
+	msg.iov = reinterpret_cast<std::uintptr_t>(&iov);
+	msg.iovlen = 1;
+	msg.timeout_ns = t.ns;
+	check_syscall("OOB_SIOC_SENDMSG", ::ioctl, fd_.get(), OOB_SIOC_SENDMSG, &msg);
+	return msg.count;
+}
+
+received packet_socket::recv(std::span<std::byte> buf, timeout t)
+{
+	received r;
+	iovec iov{buf.data(), buf.size()};
+	oob_msghdr msg{};
+	msg.name = reinterpret_cast<std::uintptr_t>(&r.from);
+	msg.namelen = sizeof(r.from);
+	msg.iov = reinterpret_cast<std::uintptr_t>(&iov);
+	msg.iovlen = 1;
+	msg.flags = MSG_TRUNC;
+	msg.timeout_ns = t.ns;
+	check_syscall("OOB_SIOC_RECVMSG", ::ioctl, fd_.get(), OOB_SIOC_RECVMSG, &msg);
+	r.length = msg.count;
+	r.truncated = (msg.flags & MSG_TRUNC) != 0;
+	return r;
+}
+
+ino_t packet_socket::inode() const
+{
+	struct stat st{};
+	check_syscall("fstat", ::fstat, fd_.get(), &st);
+	return st.st_ino;
+}
+
+} // namespace oob::oobnet

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+// oob-raw-check: raw packet oob sockets across a wire, as a user sees them.
+// Prints one line per check and exits 1 if any failed.
+//
+//   oob-raw-check pingpong NS_A DEV_A NS_B DEV_B COUNT [IPV4_B]
+//       COUNT oob round trips of an experimental-ethertype frame from DEV_A
+//       to DEV_B and back (both oob ports), each followed by an in-band UDP
+//       round trip to IPV4_B on the same link when given; then the socket
+//       and device counters must match what was sent and received exactly.
+//   oob-raw-check errors NS DEV
+//       The documented errors of raw oob sockets and of oob controls; DEV
+//       is an oob port of NS.
+//   oob-raw-check port-down NS DEV
+//       A port going down under a blocked reader: the reader wakes with
+//       ENETDOWN, poll() says POLLERR | POLLHUP, the port comes back.
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <future>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <linux/capability.h>
+#include <linux/if_ether.h>
+#include <linux/net_oob.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "oob/fd.hpp"
+#include "oob/link.hpp"
+#include "oob/netns.hpp"
+#include "oob/oobnet.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace on = oob::oobnet;
+
+constexpr std::uint16_t test_ethertype = 0x88b5; // IEEE local experimental 1
+constexpr std::uint16_t udp_port = 7777;
+constexpr std::size_t frame_len = 64;
+constexpr auto wait_limit = 5s;
+
+int failures = 0;
+
+void check(bool ok, const std::string &what)
+{
+	std::printf("%s %s\n", ok ? "ok" : "FAIL", what.c_str());
+	std::fflush(stdout);
+	if (!ok)
+		failures++;
+}
+
+// Runs f, which must throw std::system_error with want.
+void expect_errno(const std::string &what, int want, const std::function<void()> &f)
+{
+	int got = 0;
+	try {
+		f();
+	} catch (const std::system_error &e) {
+		got = e.code().value();
+	}
+	check(got == want, what + ": " + (got != 0 ? std::strerror(got) : "succeeded") +
+				   " (want " + std::strerror(want) + ")");
+}
+
+using mac = std::array<unsigned char, ETH_ALEN>;
+
+mac parse_mac(const std::string &s)
+{
+	mac m{};
+	unsigned v[ETH_ALEN] = {};
+	if (std::sscanf(s.c_str(), "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+		throw std::runtime_error("bad MAC " + s);
+	std::transform(std::begin(v), std::end(v), m.begin(), [](unsigned x) { return static_cast<unsigned char>(x); });
+	return m;
+}
+
+oob::link::info link_of(const std::string &dev)
+{
+	auto l = oob::link::by_name(dev);
+	if (!l)
+		throw std::runtime_error("no link " + dev);
+	return *l;
+}
+
+std::vector<std::byte> make_frame(const mac &dst, const mac &src, std::uint32_t seq)
+{
+	std::vector<std::byte> f(frame_len);
+	std::memcpy(f.data(), dst.data(), ETH_ALEN);
+	std::memcpy(f.data() + ETH_ALEN, src.data(), ETH_ALEN);
+	const std::uint16_t type = htons(test_ethertype);
+	std::memcpy(f.data() + 2 * ETH_ALEN, &type, sizeof(type));
+	const std::uint32_t nseq = htonl(seq);
+	std::memcpy(f.data() + ETH_HLEN, &nseq, sizeof(nseq));
+	for (std::size_t i = ETH_HLEN + sizeof(nseq); i < f.size(); i++)
+		f[i] = static_cast<std::byte>(seq + i);
+	return f;
+}
+
+// The counters of two snapshots, b - a, for one key.
+long long delta(const on::counters &a, const on::counters &b, const std::string &key)
+{
+	const auto ia = a.find(key);
+	const auto ib = b.find(key);
+	if (ia == a.end() || ib == b.end())
+		return -1;
+	return ib->second - ia->second;
+}
+
+// The real device under a port: "vta.100" -> "vta".
+std::string real_of(const std::string &dev)
+{
+	const auto dot = dev.find('.');
+	return dot == std::string::npos ? dev : dev.substr(0, dot);
+}
+
+// The far end: echoes COUNT oob frames back.
+struct echo_end {
+	std::promise<mac> ready;
+	long long socket_rx = -1, socket_tx = -1, socket_drop = -1;
+	on::counters before, after;
+	std::string error;
+};
+
+long long value_of(const on::counters &c, const std::string &key)
+{
+	const auto i = c.find(key);
+	return i == c.end() ? -1 : i->second;
+}
+
+void run_echo(echo_end &e, const std::string &ns, const std::string &dev, int count)
+{
+	try {
+		const oob::netns::scoped_enter in(ns);
+		const auto l = link_of(dev);
+		on::packet_socket s(test_ethertype);
+		s.bind(l.ifindex);
+		e.before = on::device_counters(real_of(dev));
+		e.ready.set_value(parse_mac(l.mac));
+
+		std::array<std::byte, 2048> buf{};
+		for (int i = 0; i < count; i++) {
+			const auto r = s.recv(buf, on::timeout::after(wait_limit));
+			std::array<std::byte, ETH_ALEN> tmp{};
+			std::memcpy(tmp.data(), buf.data(), ETH_ALEN);
+			std::memmove(buf.data(), buf.data() + ETH_ALEN, ETH_ALEN);
+			std::memcpy(buf.data() + ETH_ALEN, tmp.data(), ETH_ALEN);
+			s.send(std::span(buf.data(), r.length));
+		}
+		const auto sc = on::socket_counters(s.inode());
+		e.socket_rx = value_of(sc, "rx");
+		e.socket_tx = value_of(sc, "tx");
+		e.socket_drop = value_of(sc, "rx_drop");
+		e.after = on::device_counters(real_of(dev));
+	} catch (const std::exception &ex) {
+		e.error = ex.what();
+		try {
+			e.ready.set_exception(std::current_exception());
+		} catch (const std::future_error &) {
+			// Already set: the error is reported through e.error.
+		}
+	}
+}
+
+// The far end's in-band UDP echo, until stop.
+void run_udp_echo(const std::string &ns, std::promise<void> &ready, const std::atomic<bool> &stop)
+{
+	try {
+		const oob::netns::scoped_enter in(ns);
+		const oob::unique_fd udp(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+		sockaddr_in a{};
+		a.sin_family = AF_INET;
+		a.sin_port = htons(udp_port);
+		oob::check_syscall("bind udp", ::bind, udp.get(), reinterpret_cast<sockaddr *>(&a), sizeof(a));
+		timeval tv{0, 100000};
+		oob::check_syscall("SO_RCVTIMEO", ::setsockopt, udp.get(), SOL_SOCKET, SO_RCVTIMEO, &tv,
+				   sizeof(tv));
+		ready.set_value();
+		std::array<std::byte, 2048> buf{};
+		while (!stop) {
+			sockaddr_in from{};
+			socklen_t flen = sizeof(from);
+			const ssize_t n = ::recvfrom(udp.get(), buf.data(), buf.size(), 0,
+						     reinterpret_cast<sockaddr *>(&from), &flen);
+			if (n > 0)
+				::sendto(udp.get(), buf.data(), static_cast<size_t>(n), 0,
+					 reinterpret_cast<sockaddr *>(&from), flen);
+		}
+	} catch (...) {
+		ready.set_exception(std::current_exception());
+	}
+}
+
+int pingpong(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
+	     const std::string &dev_b, int count, const std::string &ip_b)
+{
+	const bool inband = !ip_b.empty();
+	echo_end far;
+	auto far_mac = far.ready.get_future();
+	std::thread echo(run_echo, std::ref(far), ns_b, dev_b, count);
+	std::promise<void> udp_ready;
+	std::atomic<bool> udp_stop{false};
+	std::thread udp_echo;
+	if (inband)
+		udp_echo = std::thread(run_udp_echo, ns_b, std::ref(udp_ready), std::cref(udp_stop));
+
+	const oob::netns::scoped_enter in(ns_a);
+	int oob_ok = 0, inband_ok = 0;
+	long long rx = -1, tx = -1;
+	on::counters before, after;
+	try {
+		const auto l = link_of(dev_a);
+		const mac src = parse_mac(l.mac);
+		on::packet_socket s(test_ethertype);
+		s.bind(l.ifindex);
+		oob::unique_fd udp(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+		timeval tv{5, 0};
+		oob::check_syscall("SO_RCVTIMEO", ::setsockopt, udp.get(), SOL_SOCKET, SO_RCVTIMEO, &tv,
+				   sizeof(tv));
+		sockaddr_in to{};
+		to.sin_family = AF_INET;
+		to.sin_port = htons(udp_port);
+		::inet_pton(AF_INET, ip_b.empty() ? "0.0.0.0" : ip_b.c_str(), &to.sin_addr);
+
+		if (far_mac.wait_for(wait_limit) != std::future_status::ready)
+			throw std::runtime_error("the far end did not come up");
+		const mac dst = far_mac.get();
+		if (inband)
+			udp_ready.get_future().get();
+		before = on::device_counters(real_of(dev_a));
+		std::array<std::byte, 2048> buf{};
+		for (int i = 0; i < count; i++) {
+			const auto f = make_frame(dst, src, static_cast<std::uint32_t>(i));
+			s.send(f);
+			const auto r = s.recv(buf, on::timeout::after(wait_limit));
+			// The echo swapped the addresses and kept the rest.
+			const bool same = r.length == f.size() && !r.truncated &&
+					  std::memcmp(buf.data(), src.data(), ETH_ALEN) == 0 &&
+					  std::memcmp(buf.data() + ETH_ALEN, dst.data(), ETH_ALEN) == 0 &&
+					  std::memcmp(buf.data() + 2 * ETH_ALEN, f.data() + 2 * ETH_ALEN,
+						      f.size() - 2 * ETH_ALEN) == 0 &&
+					  std::memcmp(r.from.sll_addr, dst.data(), ETH_ALEN) == 0 &&
+					  r.from.sll_ifindex == l.ifindex;
+			oob_ok += same ? 1 : 0;
+			if (inband) {
+				const std::uint32_t seq = htonl(static_cast<std::uint32_t>(i));
+				::sendto(udp.get(), &seq, sizeof(seq), 0, reinterpret_cast<sockaddr *>(&to),
+					 sizeof(to));
+				std::uint32_t back = 0;
+				if (::recv(udp.get(), &back, sizeof(back), 0) == sizeof(back) && back == seq)
+					inband_ok++;
+			}
+		}
+		const auto sc = on::socket_counters(s.inode());
+		if (sc.empty())
+			std::printf("# socket %lu not in:\n%s", static_cast<unsigned long>(s.inode()),
+				    on::table_text("sockets").c_str());
+		rx = value_of(sc, "rx");
+		tx = value_of(sc, "tx");
+		after = on::device_counters(real_of(dev_a));
+	} catch (const std::exception &ex) {
+		check(false, std::string("near end: ") + ex.what());
+	}
+	echo.join();
+	udp_stop = true;
+	if (udp_echo.joinable())
+		udp_echo.join();
+	if (!far.error.empty())
+		check(false, "far end: " + far.error);
+
+	const std::string n = std::to_string(count);
+	check(oob_ok == count, "oob round trips " + dev_a + " <-> " + dev_b + ": " +
+				       std::to_string(oob_ok) + "/" + n + " intact");
+	if (inband)
+		check(inband_ok == count, "in-band UDP round trips alongside: " +
+						  std::to_string(inband_ok) + "/" + n);
+	check(rx == count && tx == count, "near socket counted rx " + std::to_string(rx) + " tx " +
+						  std::to_string(tx) + " (want " + n + ")");
+	check(far.socket_rx == count && far.socket_tx == count && far.socket_drop == 0,
+	      "far socket counted rx " + std::to_string(far.socket_rx) + " tx " +
+		      std::to_string(far.socket_tx) + " rx_drop " + std::to_string(far.socket_drop));
+	for (const auto &[what, b, a] : {std::tuple{dev_a, &before, &after},
+					 std::tuple{dev_b, &far.before, &far.after}}) {
+		const long long picked = delta(*b, *a, "rx_picked");
+		const long long relayed = delta(*b, *a, "tx_inband");
+		long long dropped = 0;
+		for (const char *k : {"rx_drop_vlan", "rx_drop_backlog", "rx_drop_nosock",
+				      "rx_drop_rcvbuf", "tx_drop"})
+			dropped += delta(*b, *a, k);
+		check(picked == count && relayed == count && dropped == 0,
+		      real_of(what) + " counted rx_picked " + std::to_string(picked) + " tx_inband " +
+			      std::to_string(relayed) + " drops " + std::to_string(dropped) +
+			      " (want " + n + " " + n + " 0)");
+		if (inband)
+			check(delta(*b, *a, "rx_inband") >= count,
+			      real_of(what) + " left the in-band flow to the in-band stack: rx_inband +" +
+				      std::to_string(delta(*b, *a, "rx_inband")));
+	}
+	return failures != 0 ? 1 : 0;
+}
+
+// Drops CAP_NET_ADMIN from the effective set of a child, then runs f there.
+int without_net_admin(const std::function<int()> &f)
+{
+	const pid_t pid = ::fork();
+	if (pid == 0) {
+		__user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+		std::array<__user_cap_data_struct, 2> data{};
+		if (::syscall(SYS_capget, &hdr, data.data()) != 0)
+			::_exit(errno);
+		data[0].effective &= ~(1U << CAP_NET_ADMIN);
+		if (::syscall(SYS_capset, &hdr, data.data()) != 0)
+			::_exit(errno);
+		::_exit(f());
+	}
+	int status = 0;
+	::waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+}
+
+int errors(const std::string &ns, const std::string &dev)
+{
+	const oob::netns::scoped_enter in(ns);
+	const auto l = link_of(dev);
+	const auto lo = link_of("lo");
+	std::array<std::byte, 2048> buf{};
+
+	expect_errno("socket(AF_PACKET, SOCK_DGRAM | SOCK_OOB): unknown type", EPROTONOSUPPORT, [] {
+		const oob::unique_fd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_OOB, htons(ETH_P_ALL)));
+		if (!fd)
+			oob::throw_errno("socket");
+	});
+	{
+		on::packet_socket s(test_ethertype);
+		expect_errno("bind to lo, not a port", ENXIO, [&] { s.bind(lo.ifindex); });
+		expect_errno("receive before bind", ENOTCONN, [&] { (void)s.recv(buf, on::timeout::none()); });
+		expect_errno("send before bind, no destination", EDESTADDRREQ,
+			     [&] { s.send(std::span(buf.data(), frame_len)); });
+		sockaddr_ll to_lo{};
+		to_lo.sll_family = AF_PACKET;
+		to_lo.sll_ifindex = lo.ifindex;
+		expect_errno("send to lo, not a port", ENXIO,
+			     [&] { s.send(std::span(buf.data(), frame_len), on::timeout::forever(), &to_lo); });
+	}
+	{
+		on::packet_socket s(test_ethertype);
+		s.bind(l.ifindex);
+		expect_errno("receive with nothing queued, no wait", EAGAIN,
+			     [&] { (void)s.recv(buf, on::timeout::none()); });
+		const auto t0 = std::chrono::steady_clock::now();
+		expect_errno("receive with a 50 ms timeout", ETIMEDOUT,
+			     [&] { (void)s.recv(buf, on::timeout::after(50ms)); });
+		check(std::chrono::steady_clock::now() - t0 >= 50ms, "the timeout waited at least 50 ms");
+		expect_errno("send shorter than an Ethernet header", EINVAL,
+			     [&] { s.send(std::span(buf.data(), ETH_HLEN - 1)); });
+		const auto mtu = std::stoul(on::sysfs_read(ns, "/sys/class/net/" + dev + "/mtu"));
+		std::vector<std::byte> big(mtu + ETH_HLEN + 1);
+		expect_errno("send over the MTU", EMSGSIZE, [&] { s.send(big); });
+		pollfd p{s.fd(), POLLIN | POLLOUT, 0};
+		check(::poll(&p, 1, 0) == 1 && p.revents == POLLOUT, "poll: writable, nothing to read");
+		oob::unique_fd nb(::socket(AF_PACKET, SOCK_RAW | SOCK_OOB | SOCK_NONBLOCK, htons(test_ethertype)));
+		check(nb.valid(), "SOCK_OOB with SOCK_NONBLOCK opens");
+		sockaddr_ll sll{};
+		sll.sll_family = AF_PACKET;
+		sll.sll_ifindex = l.ifindex;
+		check(::bind(nb.get(), reinterpret_cast<sockaddr *>(&sll), sizeof(sll)) == 0, "bind by hand");
+		const ssize_t n = ::read(nb.get(), buf.data(), buf.size());
+		check(n == -1 && errno == EAGAIN, "read() on a non-blocking oob socket: EAGAIN");
+	}
+
+	const std::string list = on::vlans();
+	for (const char *bad : {"5000", "0", "30-20", "7,", "x", "1-2-3"})
+		expect_errno(std::string("VLAN list \"") + bad + "\"", EINVAL, [&] { on::set_vlans(bad); });
+	check(on::vlans() == list, "the VLAN list stayed \"" + list + "\"");
+	on::set_vlans("10,20-29,4094");
+	check(on::vlans() == "10,20-29,4094", "VLAN list set and read back: " + on::vlans());
+	on::set_vlans(list);
+
+	const std::string ctl = "/sys/class/net/" + dev + "/oob_port";
+	const int err = without_net_admin([&] {
+		try {
+			on::sysfs_write(ns, ctl, "0");
+		} catch (const std::system_error &e) {
+			return e.code().value();
+		}
+		return 0;
+	});
+	check(err == EPERM, std::string("port control without CAP_NET_ADMIN: ") + std::strerror(err));
+	check(on::port(ns, dev), dev + " is still a port");
+	return failures != 0 ? 1 : 0;
+}
+
+int port_down(const std::string &ns, const std::string &dev)
+{
+	const bool was = on::port(ns, dev);
+	if (!was)
+		on::set_port(ns, dev, true);
+	int got = 0;
+	{
+		const oob::netns::scoped_enter in(ns);
+		const auto l = link_of(dev);
+		on::packet_socket s(test_ethertype);
+		s.bind(l.ifindex);
+		std::promise<int> result;
+		auto done = result.get_future();
+		std::thread reader([&] {
+			std::array<std::byte, 2048> buf{};
+			try {
+				(void)s.recv(buf, on::timeout::after(wait_limit));
+				result.set_value(0);
+			} catch (const std::system_error &e) {
+				result.set_value(e.code().value());
+			}
+		});
+		// Let the reader block, then take the port away under it.
+		std::this_thread::sleep_for(100ms);
+		on::set_port(ns, dev, false);
+		got = done.wait_for(wait_limit) == std::future_status::ready ? done.get() : ETIME;
+		reader.join();
+		check(got == ENETDOWN, std::string("blocked reader woke with: ") + std::strerror(got));
+		pollfd p{s.fd(), POLLIN, 0};
+		check(::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP),
+		      "poll on a closed port: POLLERR | POLLHUP");
+		std::array<std::byte, 64> buf{};
+		expect_errno("receive on a closed port", ENETDOWN,
+			     [&] { (void)s.recv(buf, on::timeout::none()); });
+		expect_errno("bind to the closed port", ENXIO, [&] { s.bind(l.ifindex); });
+	}
+	on::set_port(ns, dev, true);
+	check(on::port(ns, dev), dev + " is a port again");
+	if (!was)
+		on::set_port(ns, dev, false);
+	return failures != 0 ? 1 : 0;
+}
+
+int usage()
+{
+	std::fprintf(stderr, "usage: oob-raw-check pingpong NS_A DEV_A NS_B DEV_B COUNT [IPV4_B]\n"
+			     "       oob-raw-check errors NS DEV\n"
+			     "       oob-raw-check port-down NS DEV\n");
+	return 2;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	const std::vector<std::string> args(argv + 1, argv + argc);
+	try {
+		if (args.size() >= 6 && args[0] == "pingpong")
+			return pingpong(args[1], args[2], args[3], args[4], std::stoi(args[5]),
+					args.size() > 6 ? args[6] : std::string());
+		if (args.size() == 3 && args[0] == "errors")
+			return errors(args[1], args[2]);
+		if (args.size() == 3 && args[0] == "port-down")
+			return port_down(args[1], args[2]);
+	} catch (const std::exception &e) {
+		std::printf("FAIL %s\n", e.what());
+		return 1;
+	}
+	return usage();
+}
