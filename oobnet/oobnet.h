@@ -161,6 +161,7 @@ void oobnet_free_skb(struct sk_buff *skb);
 int oobnet_tx_init(void);
 void oobnet_tx_exit(void);
 bool oobnet_tx_room(struct oobnet_sock *os);
+void oobnet_tx_wake_all(void);
 #define OOBNET_TX_HEADROOM	128
 
 /* socket.c: the oob socket calls common to every type. */

@@ -133,8 +133,11 @@ static ssize_t oobnet_packet_send(struct oobnet_sock *os,
 		    sll->sll_family != AF_PACKET))
 		return -EINVAL;
 	od = oobnet_packet_dest(os, sll, &port);
-	if (!od)
-		return sll ? -ENXIO : -EDESTADDRREQ;
+	if (!od) {
+		if (sll)
+			return -ENXIO;
+		return READ_ONCE(os->port_gone) ? -ENETDOWN : -EDESTADDRREQ;
+	}
 	dev = port->dev;
 
 	ret = -EINVAL;

@@ -162,9 +162,10 @@ static void oobnet_dev_release(struct oobnet_dev *od)
 	oobnet_rx_stop(od);
 
 	/* Senders holding a reference get no buffer any more. */
-	spin_lock_bh(&od->pool_lock);
+	spin_lock(&od->pool_lock);
 	od->dead = true;
-	spin_unlock_bh(&od->pool_lock);
+	spin_unlock(&od->pool_lock);
+	oobnet_tx_wake_all();
 	page_pool_destroy(od->pool);
 	netdev_info(od->real, "oob state down\n");
 	oobnet_dev_put(od);

@@ -28,6 +28,7 @@
 
 /* Every attached socket, for the buffer path and /proc: RCU readers. */
 LIST_HEAD(oobnet_socks);
+/* Serializes the writers of oobnet_socks. */
 DEFINE_MUTEX(oobnet_socks_lock);
 
 int oobnet_sock_attach(struct socket *sock)

@@ -34,14 +34,16 @@ static struct oobnet_dev *oobnet_dev_by_pool_rcu(const struct page_pool *pool)
 	return NULL;
 }
 
-/* Wakes every oob socket: a sender of any of them may wait on @od. */
-static void oobnet_tx_wake_all(void)
+/* Wakes every oob socket: a sender of any of them may wait on a pool. */
+void oobnet_tx_wake_all(void)
 {
 	struct oobnet_sock *os;
 
+	rcu_read_lock();
 	list_for_each_entry_rcu(os, &oobnet_socks, all_next)
 		wake_up_interruptible_poll(sk_sleep(os->sk),
 					   EPOLLOUT | EPOLLWRNORM);
+	rcu_read_unlock();
 }
 
 /* The last release of any skb with an oob head or oob storage. */
@@ -57,8 +59,12 @@ void oobnet_free_skb(struct sk_buff *skb)
 		od = page_pool_page_is_pp(page) ?
 		     oobnet_dev_by_pool_rcu(page->pp) : NULL;
 		if (od) {
-			/* Full barrier: pairs with oobnet_tx_take(). */
 			atomic_dec(&od->tx_inflight);
+			/*
+			 * Order the free buffer before the look at the flag;
+			 * pairs with the barrier in oobnet_tx_take(), so
+			 * either the sender sees the buffer or we see it wait.
+			 */
 			smp_mb__after_atomic();
 			if (READ_ONCE(od->tx_starved)) {
 				WRITE_ONCE(od->tx_starved, false);
@@ -76,7 +82,7 @@ static struct sk_buff *oobnet_tx_take(struct oobnet_dev *od, int *err)
 	struct sk_buff *skb = NULL;
 	int free;
 
-	spin_lock_bh(&od->pool_lock);
+	spin_lock(&od->pool_lock);
 	if (od->dead) {
 		*err = -ENETDOWN;
 		goto out;
@@ -84,6 +90,7 @@ static struct sk_buff *oobnet_tx_take(struct oobnet_dev *od, int *err)
 	*err = -EAGAIN;
 	if (atomic_read(&od->tx_inflight) >= od->pool_max) {
 		WRITE_ONCE(od->tx_starved, true);
+		/* Flag, then look again: pairs with oobnet_free_skb(). */
 		smp_mb();
 		if (atomic_read(&od->tx_inflight) >= od->pool_max)
 			goto out;
@@ -98,7 +105,7 @@ static struct sk_buff *oobnet_tx_take(struct oobnet_dev *od, int *err)
 	if (free < od->pool_low)
 		od->pool_low = free;
 out:
-	spin_unlock_bh(&od->pool_lock);
+	spin_unlock(&od->pool_lock);
 	return skb;
 }
 
@@ -112,6 +119,7 @@ bool oobnet_tx_room(struct oobnet_sock *os)
 	port = rcu_dereference(os->port);
 	if (port && atomic_read(&port->od->tx_inflight) >= port->od->pool_max) {
 		WRITE_ONCE(port->od->tx_starved, true);
+		/* As in oobnet_tx_take(): a poller gets woken too. */
 		smp_mb();
 		room = atomic_read(&port->od->tx_inflight) < port->od->pool_max;
 	}
@@ -154,7 +162,9 @@ struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 		if (nonblock || err != -EAGAIN)
 			return ERR_PTR(err);
 		ret = wait_event_interruptible_hrtimeout(*sk_sleep(sk),
-				oobnet_tx_ready(sk, od, &skb, &err), timeout);
+							 oobnet_tx_ready(sk, od, &skb,
+									 &err),
+							 timeout);
 		if (ret == -ETIME)
 			return ERR_PTR(-ETIMEDOUT);
 		if (ret)

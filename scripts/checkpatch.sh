@@ -7,9 +7,13 @@
 # updating?") is ignored: the series' MAINTAINERS entry comes in a patch of
 # its own, not with each new file.
 #
+# The companion's sources (oobnet/) are checked as files, with the same
+# strictness.
+#
 # Usage: checkpatch.sh <repo-top> <build-dir>
 set -euo pipefail
 
+top=$(cd "$1" && pwd)
 build=$(cd "$2" && pwd)
 tree=$build/linux
 out=$build/checkpatch
@@ -30,4 +34,16 @@ for p in "$out"/*.patch; do
 	fi
 done
 echo "checkpatch: $n patches, $bad with findings"
+
+files=0
+for f in "$top"/oobnet/*.[ch]; do
+	files=$((files + 1))
+	if ! (cd "$tree" && ./scripts/checkpatch.pl --strict --quiet --no-tree \
+		-f "$f") > "$out/$(basename "$f").log" 2>&1; then
+		bad=$((bad + 1))
+		echo "checkpatch: oobnet/$(basename "$f"):"
+		sed 's/^/  /' "$out/$(basename "$f").log"
+	fi
+done
+echo "checkpatch: $files companion sources checked"
 [ "$bad" -eq 0 ]

@@ -13,6 +13,17 @@
 //   oob-raw-check port-down NS DEV
 //       A port going down under a blocked reader: the reader wakes with
 //       ENETDOWN, poll() says POLLERR | POLLHUP, the port comes back.
+//   oob-raw-check pool NS_A DEV_A NS_B DEV_B
+//       DEV_A's port comes back with a pool of 16 buffers; a SCHED_FIFO
+//       sender keeps the in-band relay off its CPU, so non-blocking sends
+//       take exactly 16 buffers, then get EAGAIN; a blocking send recovers
+//       and DEV_B receives every frame sent.
+//   oob-raw-check fault NS_A DEV_A NS_B DEV_B down|delete
+//       DEV_A's link goes down (or DEV_A, a VLAN device, is deleted) under
+//       a sender: it stops with ENETDOWN, the port is gone, and every oob
+//       skb head comes back to the pool.
+//   oob-raw-check unload-busy
+//       rmmod oobnet is refused while an oob socket is open.
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -33,7 +44,10 @@
 #include <linux/if_ether.h>
 #include <linux/net_oob.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -447,11 +461,213 @@ int port_down(const std::string &ns, const std::string &dev)
 	return failures != 0 ? 1 : 0;
 }
 
+// The far end of the fault and pool tests: counts frames until idle.
+struct counting_end {
+	std::promise<mac> ready;
+	std::atomic<bool> stop{false};
+	int received = 0;
+	int error = 0;
+};
+
+void run_counter(counting_end &e, const std::string &ns, const std::string &dev, std::chrono::milliseconds idle)
+{
+	try {
+		const oob::netns::scoped_enter in(ns);
+		const auto l = link_of(dev);
+		on::packet_socket s(test_ethertype);
+		s.bind(l.ifindex);
+		e.ready.set_value(parse_mac(l.mac));
+		std::array<std::byte, 2048> buf{};
+		while (!e.stop) {
+			(void)s.recv(buf, on::timeout::after(idle));
+			e.received++;
+		}
+	} catch (const std::system_error &ex) {
+		e.error = ex.code().value();
+	} catch (const std::exception &ex) {
+		e.error = EIO;
+		std::printf("# far end: %s\n", ex.what());
+	}
+	try {
+		e.ready.set_value({});
+	} catch (const std::future_error &) {
+		// Set already.
+	}
+}
+
+long long free_oob_heads()
+{
+	return std::stoll(on::sysfs_read({}, "/proc/sys/net/core/free_oob_skb"));
+}
+
+// Waits until the oob head pool is back to want; false on timeout.
+bool heads_back(long long want)
+{
+	for (int i = 0; i < 100; i++) {
+		if (free_oob_heads() == want)
+			return true;
+		std::this_thread::sleep_for(30ms);
+	}
+	return false;
+}
+
+int pool(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b, const std::string &dev_b)
+{
+	constexpr int small_pool = 16;
+	const std::string pool_max = "/sys/module/oobnet/parameters/pool_max";
+	const std::string old_max = on::sysfs_read({}, pool_max);
+	on::sysfs_write({}, pool_max, std::to_string(small_pool));
+	on::set_port(ns_a, dev_a, false);
+	on::set_port(ns_a, dev_a, true);
+	on::sysfs_write({}, pool_max, old_max);
+	check(on::sysfs_read(ns_a, "/sys/class/net/" + dev_a + "/oob_pool") == "16 4096",
+	      dev_a + " has a pool of 16 buffers");
+	const long long heads = free_oob_heads();
+
+	counting_end far;
+	auto far_mac = far.ready.get_future();
+	std::thread counter(run_counter, std::ref(far), ns_b, dev_b, 2000ms);
+	int sent = 0, again = 0;
+	std::string error;
+	on::counters c;
+	std::thread sender([&] {
+		try {
+			cpu_set_t one;
+			CPU_ZERO(&one);
+			CPU_SET(0, &one);
+			oob::check_syscall("sched_setaffinity", ::sched_setaffinity, 0, sizeof(one), &one);
+			const sched_param sp{10};
+			const int err = ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &sp);
+			if (err != 0)
+				throw std::system_error(err, std::generic_category(), "SCHED_FIFO");
+			const oob::netns::scoped_enter in(ns_a);
+			const auto l = link_of(dev_a);
+			on::packet_socket s(test_ethertype);
+			s.bind(l.ifindex);
+			const mac dst = far_mac.get();
+			for (; sent < 1000; sent++) {
+				const auto f = make_frame(dst, parse_mac(l.mac), static_cast<std::uint32_t>(sent));
+				try {
+					s.send(f, on::timeout::none());
+				} catch (const std::system_error &e) {
+					if (e.code().value() != EAGAIN)
+						throw;
+					again = sent;
+					break;
+				}
+			}
+			c = on::device_counters(dev_a);
+			// Blocking now: the relay gets the CPU and buffers come back.
+			s.send(make_frame(dst, parse_mac(l.mac), static_cast<std::uint32_t>(sent)),
+			       on::timeout::after(wait_limit));
+			sent++;
+		} catch (const std::exception &e) {
+			error = e.what();
+		}
+	});
+	sender.join();
+	counter.join();
+	check(error.empty(), "sender: " + (error.empty() ? std::string("no error") : error));
+	check(again == small_pool, "non-blocking sends took " + std::to_string(again) +
+					   " buffers, then EAGAIN (want 16)");
+	check(value_of(c, "tx_nobuf") >= 1 && value_of(c, "pool_low") == 0,
+	      "counted tx_nobuf " + std::to_string(value_of(c, "tx_nobuf")) + ", pool_low " +
+		      std::to_string(value_of(c, "pool_low")));
+	check(far.received == sent, "the far end received " + std::to_string(far.received) + " of " +
+					    std::to_string(sent));
+	check(heads_back(heads), "every oob skb head came back");
+	{
+		const oob::netns::scoped_enter in(ns_a);
+		check(value_of(on::device_counters(dev_a), "inflight") == 0, "no buffer in flight");
+	}
+	// The port again with the default pool.
+	on::set_port(ns_a, dev_a, false);
+	on::set_port(ns_a, dev_a, true);
+	return failures != 0 ? 1 : 0;
+}
+
+int fault(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b, const std::string &dev_b,
+	  bool remove)
+{
+	const long long heads = free_oob_heads();
+	counting_end far;
+	auto far_mac = far.ready.get_future();
+	std::thread counter(run_counter, std::ref(far), ns_b, dev_b, 1000ms);
+	std::atomic<bool> sending{false};
+	int sent = 0, error = 0;
+	long long counted = -1;
+	std::thread sender([&] {
+		try {
+			const oob::netns::scoped_enter in(ns_a);
+			const auto l = link_of(dev_a);
+			on::packet_socket s(test_ethertype);
+			s.bind(l.ifindex);
+			const mac dst = far_mac.get();
+			try {
+				for (;; sent++) {
+					s.send(make_frame(dst, parse_mac(l.mac), static_cast<std::uint32_t>(sent)),
+					       on::timeout::after(wait_limit));
+					sending = true;
+				}
+			} catch (const std::system_error &e) {
+				error = e.code().value();
+			}
+			counted = value_of(on::socket_counters(s.inode()), "tx");
+		} catch (const std::exception &e) {
+			std::printf("# near end: %s\n", e.what());
+			error = EIO;
+		}
+		sending = true;
+	});
+	while (!sending)
+		std::this_thread::sleep_for(10ms);
+	std::this_thread::sleep_for(200ms);
+	{
+		const oob::netns::scoped_enter in(ns_a);
+		const auto l = link_of(dev_a);
+		oob::link::rtnl nl;
+		if (remove)
+			nl.remove(l.ifindex);
+		else
+			nl.set_up(l.ifindex, false);
+	}
+	sender.join();
+	far.stop = true;
+	counter.join();
+	const std::string what = dev_a + (remove ? " deleted" : " down");
+	check(error == ENETDOWN, what + " under a sender: it stopped with " + std::strerror(error));
+	check(sent > 0 && counted == sent, "sent " + std::to_string(sent) + ", counted " + std::to_string(counted));
+	check(far.received <= sent, "the far end received " + std::to_string(far.received));
+	if (!remove)
+		check(!on::port(ns_a, dev_a), dev_a + " is no port any more");
+	check(heads_back(heads), "every oob skb head came back");
+	if (!remove) {
+		const oob::netns::scoped_enter in(ns_a);
+		oob::link::rtnl nl;
+		nl.set_up(link_of(dev_a).ifindex, true);
+		check(oob::link::wait_carrier(dev_a, wait_limit), dev_a + " has its carrier back");
+	}
+	return failures != 0 ? 1 : 0;
+}
+
+int unload_busy()
+{
+	on::packet_socket s(test_ethertype);
+	const long ret = ::syscall(SYS_delete_module, "oobnet", O_NONBLOCK);
+	const int err = ret == -1 ? errno : 0;
+	check(ret == -1 && err == EWOULDBLOCK,
+	      std::string("rmmod with an oob socket open: ") + (err != 0 ? std::strerror(err) : "unloaded"));
+	return failures != 0 ? 1 : 0;
+}
+
 int usage()
 {
 	std::fprintf(stderr, "usage: oob-raw-check pingpong NS_A DEV_A NS_B DEV_B COUNT [IPV4_B]\n"
 			     "       oob-raw-check errors NS DEV\n"
-			     "       oob-raw-check port-down NS DEV\n");
+			     "       oob-raw-check port-down NS DEV\n"
+			     "       oob-raw-check pool NS_A DEV_A NS_B DEV_B\n"
+			     "       oob-raw-check fault NS_A DEV_A NS_B DEV_B down|delete\n"
+			     "       oob-raw-check unload-busy\n");
 	return 2;
 }
 
@@ -468,6 +684,12 @@ int main(int argc, char **argv)
 			return errors(args[1], args[2]);
 		if (args.size() == 3 && args[0] == "port-down")
 			return port_down(args[1], args[2]);
+		if (args.size() == 5 && args[0] == "pool")
+			return pool(args[1], args[2], args[3], args[4]);
+		if (args.size() == 6 && args[0] == "fault" && (args[5] == "down" || args[5] == "delete"))
+			return fault(args[1], args[2], args[3], args[4], args[5] == "delete");
+		if (args.size() == 1 && args[0] == "unload-busy")
+			return unload_busy();
 	} catch (const std::exception &e) {
 		std::printf("FAIL %s\n", e.what());
 		return 1;

@@ -193,6 +193,13 @@ void rtnl::set_name(int ifindex, const std::string &name)
 	request(&req, req.hdr.nlmsg_len, "rename link " + std::to_string(ifindex) + " to " + name);
 }
 
+void rtnl::remove(int ifindex)
+{
+	auto req = link_request(ifindex);
+	req.hdr.nlmsg_type = RTM_DELLINK;
+	request(&req, req.hdr.nlmsg_len, "delete link " + std::to_string(ifindex));
+}
+
 void rtnl::set_up(int ifindex, bool up)
 {
 	auto req = link_request(ifindex);

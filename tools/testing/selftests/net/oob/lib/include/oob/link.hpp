@@ -35,6 +35,7 @@ public:
 	void set_netns(int ifindex, int netns_fd);
 	void set_name(int ifindex, const std::string &name);
 	void set_up(int ifindex, bool up = true);
+	void remove(int ifindex);
 	void add_ipv4(int ifindex, const std::string &address, int prefix_len);
 
 private:
