@@ -6,7 +6,7 @@
  * with the kernel's out-of-band networking hooks (CONFIG_NET_OOB) and
  * unregisters on the way out: ports and packet selection (port.c, vlan.c,
  * rx.c), transmit buffers and the in-band relay (tx.c), oob sockets
- * (socket.c, packet.c) and their counters (proc.c).
+ * (socket.c, packet.c, udp.c) and their counters (proc.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,6 +27,7 @@ static const struct net_oob_ops oobnet_ops = {
 	.sock_release = oobnet_sock_release,
 	.sock_destroy = oobnet_sock_destroy,
 	.sock_bind = oobnet_sock_bind,
+	.sock_connect = oobnet_sock_connect,
 	.sock_oob_ioctl = oobnet_sock_oob_ioctl,
 	.sock_oob_read = oobnet_sock_read,
 	.sock_oob_write = oobnet_sock_write,

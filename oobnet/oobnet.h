@@ -23,8 +23,10 @@ enum oobnet_dev_stat {
 	OOBNET_RX_DROP_BACKLOG,	/* picked, but the RX thread's queue was full */
 	OOBNET_RX_DROP_NOSOCK,	/* picked, but its socket went meanwhile */
 	OOBNET_RX_DROP_RCVBUF,	/* picked, but the socket's buffer was full */
+	OOBNET_RX_DROP_CSUM,	/* picked, but a header or checksum was bad */
 	OOBNET_TX_OOB,		/* sent by the oob stage itself */
 	OOBNET_TX_INBAND,	/* relayed to the in-band transmit path */
+	OOBNET_TX_NONEIGH,	/* of which: no cached neighbour, IP output */
 	OOBNET_TX_DROP,		/* refused by the device or its queue */
 	OOBNET_TX_NOBUF,	/* a sender found the pool empty */
 	OOBNET_DEV_NR_STATS,
@@ -87,9 +89,15 @@ struct oobnet_sock;
 /* What a socket type implements on top of the common oob socket code. */
 struct oobnet_proto {
 	const char *name;
+	void (*release)(struct oobnet_sock *os);
 	int (*bind)(struct oobnet_sock *os, struct sockaddr *addr, int len);
-	/* RCU held: does the packet arriving on @port go to @os? */
+	int (*connect)(struct oobnet_sock *os);
+	/* RCU held: does the packet arriving on skb->dev go to @os? */
 	bool (*match)(const struct oobnet_sock *os, const struct sk_buff *skb);
+	/* 0 when a reader may wait for a packet, else why not. */
+	int (*rx_state)(const struct oobnet_sock *os);
+	/* Moves skb->data to what the reader gets. */
+	void (*rx_trim)(struct sk_buff *skb);
 	/* Stores the source address of a packet, returns its size. */
 	int (*fill_name)(const struct sk_buff *skb, struct sockaddr_storage *ss);
 	/* Builds and sends a packet from @from; returns the bytes sent. */
@@ -109,6 +117,8 @@ struct oobnet_sock {
 	struct sk_buff_head rxq;
 	atomic_t rx_bytes;		/* charged against sk->sk_rcvbuf */
 	struct list_head all_next;	/* oobnet_socks */
+	struct hlist_node udp_node;	/* udp: by local port */
+	__be16 udp_port;		/* udp: the port hashed under */
 	atomic_long_t stats[OOBNET_SOCK_NR_STATS];
 };
 
@@ -169,6 +179,8 @@ int oobnet_sock_attach(struct socket *sock);
 void oobnet_sock_release(struct socket *sock);
 void oobnet_sock_destroy(struct sock *sk);
 int oobnet_sock_bind(struct sock *sk, struct sockaddr *addr, int len);
+int oobnet_sock_connect(struct sock *sk, struct sockaddr *addr, int len,
+			int flags);
 long oobnet_sock_oob_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg);
 ssize_t oobnet_sock_read(struct file *file, struct iov_iter *to);
@@ -176,6 +188,7 @@ ssize_t oobnet_sock_write(struct file *file, struct iov_iter *from);
 __poll_t oobnet_sock_poll(struct file *file, poll_table *wait);
 int oobnet_sock_bind_port(struct oobnet_sock *os, struct net_device *dev);
 void oobnet_sock_unbind(struct oobnet_sock *os);
+int oobnet_sock_port_state(const struct oobnet_sock *os);
 void oobnet_port_unbind_all(struct oobnet_port *port);
 bool oobnet_sock_queue(struct oobnet_sock *os, struct sk_buff *skb);
 struct oobnet_dev *oobnet_sock_get_dev(struct oobnet_sock *os,
@@ -186,6 +199,14 @@ extern struct mutex oobnet_socks_lock;
 /* packet.c: AF_PACKET raw oob sockets. */
 extern const struct oobnet_proto oobnet_packet_proto;
 int oobnet_packet_attach(struct oobnet_sock *os, struct socket *sock);
+
+/* udp.c: UDP over IPv4 oob sockets. */
+extern const struct oobnet_proto oobnet_udp_proto;
+int oobnet_udp_attach(struct oobnet_sock *os, struct socket *sock);
+bool oobnet_udp_parse(struct sk_buff *skb);
+int oobnet_udp_takers(struct sk_buff *skb, struct oobnet_sock **takers,
+		      int max);
+bool oobnet_udp_valid(struct sk_buff *skb);
 
 /* proc.c: /proc/net/oobnet. */
 int oobnet_proc_init(void);

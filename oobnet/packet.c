@@ -73,6 +73,12 @@ static bool oobnet_packet_match(const struct oobnet_sock *os,
 	return proto == htons(ETH_P_ALL) || (proto && proto == skb->protocol);
 }
 
+/* The reader gets the frame from its link header on. */
+static void oobnet_packet_rx_trim(struct sk_buff *skb)
+{
+	skb_push(skb, skb->data - skb_mac_header(skb));
+}
+
 static int oobnet_packet_fill_name(const struct sk_buff *skb,
 				   struct sockaddr_storage *ss)
 {
@@ -179,6 +185,8 @@ const struct oobnet_proto oobnet_packet_proto = {
 	.name = "packet",
 	.bind = oobnet_packet_bind,
 	.match = oobnet_packet_match,
+	.rx_state = oobnet_sock_port_state,
+	.rx_trim = oobnet_packet_rx_trim,
 	.fill_name = oobnet_packet_fill_name,
 	.send = oobnet_packet_send,
 };

@@ -66,14 +66,39 @@ static struct oobnet_port *oobnet_select(struct oobnet_dev *od,
 	return oobnet_port_lookup_rcu(od, dev);
 }
 
-static bool oobnet_wanted(struct oobnet_port *port, const struct sk_buff *skb)
+/* What the gate learned of a picked packet, for the RX thread. */
+struct oobnet_rx_cb {
+	bool udp;
+};
+
+static struct oobnet_rx_cb *oobnet_rx_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct oobnet_rx_cb) > sizeof(skb->cb));
+	return (struct oobnet_rx_cb *)skb->cb;
+}
+
+#define OOBNET_MAX_TAKERS	16
+
+/*
+ * The sockets that take @skb on @port into @takers, @max at most: raw
+ * sockets of the port whose protocol matches, then UDP sockets when @udp
+ * (a datagram, see oobnet_udp_parse()).  RCU held.
+ */
+static int oobnet_takers(struct oobnet_port *port, struct sk_buff *skb,
+			 bool udp, struct oobnet_sock **takers, int max)
 {
 	struct oobnet_sock *os;
+	int n = 0;
 
-	list_for_each_entry_rcu(os, &port->socks, port_next)
+	list_for_each_entry_rcu(os, &port->socks, port_next) {
+		if (n == max)
+			return n;
 		if (os->proto->match(os, skb))
-			return true;
-	return false;
+			takers[n++] = os;
+	}
+	if (udp && n < max)
+		n += oobnet_udp_takers(skb, takers + n, max - n);
+	return n;
 }
 
 /**
@@ -85,9 +110,11 @@ static bool oobnet_wanted(struct oobnet_port *port, const struct sk_buff *skb)
  */
 bool oobnet_deliver(struct sk_buff *skb)
 {
+	struct oobnet_sock *taker;
 	struct oobnet_port *port;
 	struct oobnet_dev *od;
 	bool taken = false;
+	bool udp = false;
 
 	rcu_read_lock();
 	od = oobnet_dev_lookup_rcu(skb->dev);
@@ -108,11 +135,17 @@ bool oobnet_deliver(struct sk_buff *skb)
 			goto out;
 		}
 	}
-	if (!oobnet_wanted(port, skb))
+	if (skb->protocol == htons(ETH_P_IP))
+		udp = oobnet_udp_parse(skb);
+	/* The takers are found on skb->dev, as the RX thread will. */
+	skb->dev = port->dev;
+	if (!oobnet_takers(port, skb, udp, &taker, 1)) {
+		skb->dev = od->real;
 		goto inband;
+	}
 
 	dev_queue_recv_nit(skb, od->real);
-	skb->dev = port->dev;
+	oobnet_rx_cb(skb)->udp = udp;
 	if (skb_queue_len(&od->rx_queue) >= od->rx_queue_max) {
 		oobnet_dev_count(od, OOBNET_RX_DROP_BACKLOG);
 		kfree_skb(skb);
@@ -130,38 +163,34 @@ out:
 	return taken;
 }
 
-/* Hands a picked packet to every socket of its port that wants it. */
+/* Hands a picked packet to every socket of its port that takes it. */
 static void oobnet_rx_dispatch(struct oobnet_dev *od, struct sk_buff *skb)
 {
-	struct oobnet_sock *os, *last = NULL;
+	struct oobnet_sock *takers[OOBNET_MAX_TAKERS];
+	bool udp = oobnet_rx_cb(skb)->udp;
 	struct oobnet_port *port;
+	int i, n;
+
+	if (udp && !oobnet_udp_valid(skb)) {
+		oobnet_dev_count(od, OOBNET_RX_DROP_CSUM);
+		kfree_skb(skb);
+		return;
+	}
 
 	rcu_read_lock();
 	port = oobnet_port_lookup_rcu(od, skb->dev);
-	if (!port)
-		goto drop;
-	list_for_each_entry_rcu(os, &port->socks, port_next) {
-		struct sk_buff *clone;
+	n = port ? oobnet_takers(port, skb, udp, takers, ARRAY_SIZE(takers)) : 0;
+	for (i = 0; i < n; i++) {
+		struct sk_buff *copy = i < n - 1 ? skb_clone(skb, GFP_ATOMIC) : skb;
 
-		if (!os->proto->match(os, skb))
-			continue;
-		if (last) {
-			clone = skb_clone(skb, GFP_ATOMIC);
-			if (clone && !oobnet_sock_queue(last, clone))
-				oobnet_dev_count(od, OOBNET_RX_DROP_RCVBUF);
-		}
-		last = os;
+		if (!copy || !oobnet_sock_queue(takers[i], copy))
+			oobnet_dev_count(od, OOBNET_RX_DROP_RCVBUF);
 	}
-	if (!last)
-		goto drop;
-	if (!oobnet_sock_queue(last, skb))
-		oobnet_dev_count(od, OOBNET_RX_DROP_RCVBUF);
 	rcu_read_unlock();
-	return;
-drop:
-	rcu_read_unlock();
-	oobnet_dev_count(od, OOBNET_RX_DROP_NOSOCK);
-	kfree_skb(skb);
+	if (!n) {
+		oobnet_dev_count(od, OOBNET_RX_DROP_NOSOCK);
+		kfree_skb(skb);
+	}
 }
 
 static int oobnet_rx_thread(void *arg)

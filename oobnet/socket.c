@@ -37,16 +37,26 @@ int oobnet_sock_attach(struct socket *sock)
 	struct oobnet_sock *os;
 	int ret;
 
-	if (sk->sk_family != AF_PACKET || sock->type != SOCK_RAW)
+	const struct oobnet_proto *proto;
+
+	if (sk->sk_family == AF_PACKET && sock->type == SOCK_RAW)
+		proto = &oobnet_packet_proto;
+	else if (sk->sk_family == AF_INET && sock->type == SOCK_DGRAM &&
+		 sk->sk_protocol == IPPROTO_UDP)
+		proto = &oobnet_udp_proto;
+	else
 		return -EPROTONOSUPPORT;
 
 	os = kzalloc(sizeof(*os), GFP_KERNEL);
 	if (!os)
 		return -ENOMEM;
 	os->sk = sk;
-	os->proto = &oobnet_packet_proto;
+	os->proto = proto;
 	skb_queue_head_init(&os->rxq);
-	ret = oobnet_packet_attach(os, sock);
+	if (proto == &oobnet_packet_proto)
+		ret = oobnet_packet_attach(os, sock);
+	else
+		ret = oobnet_udp_attach(os, sock);
 	if (ret) {
 		kfree(os);
 		return ret;
@@ -68,6 +78,8 @@ void oobnet_sock_release(struct socket *sock)
 	rtnl_lock();
 	oobnet_sock_unbind(os);
 	rtnl_unlock();
+	if (os->proto->release)
+		os->proto->release(os);
 	mutex_lock(&oobnet_socks_lock);
 	list_del_rcu(&os->all_next);
 	mutex_unlock(&oobnet_socks_lock);
@@ -140,6 +152,14 @@ int oobnet_sock_bind(struct sock *sk, struct sockaddr *addr, int len)
 	return os->proto->bind(os, addr, len);
 }
 
+int oobnet_sock_connect(struct sock *sk, struct sockaddr *addr, int len,
+			int flags)
+{
+	struct oobnet_sock *os = oobnet_sk(sk);
+
+	return os->proto->connect ? os->proto->connect(os) : 0;
+}
+
 /*
  * The real device's state behind the port @os is bound to, referenced,
  * with a reference on the port's device in *@devp; NULL when not bound.
@@ -173,8 +193,7 @@ bool oobnet_sock_queue(struct oobnet_sock *os, struct sk_buff *skb)
 		kfree_skb(skb);
 		return false;
 	}
-	/* The reader gets the packet from its link header on. */
-	skb_push(skb, skb->data - skb_mac_header(skb));
+	os->proto->rx_trim(skb);
 	atomic_add(skb->truesize, &os->rx_bytes);
 	skb_queue_tail(&os->rxq, skb);
 	sk->sk_data_ready(sk);
@@ -191,8 +210,15 @@ static int oobnet_wait_errno(long ret)
 /* A receive can go on: a packet is queued, or none will ever come. */
 static bool oobnet_rx_ready(struct oobnet_sock *os)
 {
-	return !skb_queue_empty_lockless(&os->rxq) ||
-	       !rcu_access_pointer(os->port);
+	return !skb_queue_empty_lockless(&os->rxq) || os->proto->rx_state(os);
+}
+
+/* Raw sockets receive through the port they are bound to. */
+int oobnet_sock_port_state(const struct oobnet_sock *os)
+{
+	if (rcu_access_pointer(os->port))
+		return 0;
+	return READ_ONCE(os->port_gone) ? -ENETDOWN : -ENOTCONN;
 }
 
 /*
@@ -215,8 +241,9 @@ static ssize_t oobnet_recv(struct oobnet_sock *os, struct iov_iter *to,
 		skb = skb_dequeue(&os->rxq);
 		if (skb)
 			break;
-		if (!rcu_access_pointer(os->port))
-			return READ_ONCE(os->port_gone) ? -ENETDOWN : -ENOTCONN;
+		ret = os->proto->rx_state(os);
+		if (ret)
+			return ret;
 		if (nonblock)
 			return -EAGAIN;
 		ret = wait_event_interruptible_hrtimeout(*sk_sleep(sk),
@@ -377,7 +404,7 @@ __poll_t oobnet_sock_poll(struct file *file, poll_table *wait)
 	sock_poll_wait(file, sock, wait);
 	if (!skb_queue_empty_lockless(&os->rxq))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (!rcu_access_pointer(os->port) && READ_ONCE(os->port_gone))
+	if (os->proto->rx_state(os) == -ENETDOWN)
 		mask |= EPOLLERR | EPOLLHUP;
 	if (sock_writeable(sk) && oobnet_tx_room(os))
 		mask |= EPOLLOUT | EPOLLWRNORM;

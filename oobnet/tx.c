@@ -11,13 +11,15 @@
  *
  * A device that is not oob-capable transmits in-band: the sender queues
  * its packet on a per-CPU backlog and kicks NET_TX_SOFTIRQ on that CPU,
- * whose net_tx_action() hands the backlog to dev_queue_xmit().
+ * whose net_tx_action() hands the backlog to dev_queue_xmit(), or to the
+ * IP output for a datagram whose neighbour was not cached.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/net_oob.h>
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
+#include <net/ip.h>
 #include <net/page_pool/helpers.h>
 
 #include "oobnet.h"
@@ -209,7 +211,13 @@ void oobnet_tx_backlog(void)
 
 	while ((skb = __skb_dequeue(&batch))) {
 		struct net_device *dev = skb->dev;
-		int ret = dev_queue_xmit(skb);
+		int ret;
+
+		/* With a route: no cached neighbour, the IP output finds it. */
+		if (skb_dst(skb))
+			ret = ip_local_out(dev_net(dev), skb->sk, skb);
+		else
+			ret = dev_queue_xmit(skb);
 
 		if (unlikely(ret != NET_XMIT_SUCCESS)) {
 			struct oobnet_dev *od;

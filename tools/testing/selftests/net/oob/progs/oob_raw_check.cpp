@@ -53,6 +53,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "oob/check.hpp"
 #include "oob/fd.hpp"
 #include "oob/link.hpp"
 #include "oob/netns.hpp"
@@ -68,38 +69,27 @@ constexpr std::uint16_t udp_port = 7777;
 constexpr std::size_t frame_len = 64;
 constexpr auto wait_limit = 5s;
 
-int failures = 0;
-
-void check(bool ok, const std::string &what)
-{
-	std::printf("%s %s\n", ok ? "ok" : "FAIL", what.c_str());
-	std::fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-// Runs f, which must throw std::system_error with want.
-void expect_errno(const std::string &what, int want, const std::function<void()> &f)
-{
-	int got = 0;
-	try {
-		f();
-	} catch (const std::system_error &e) {
-		got = e.code().value();
-	}
-	check(got == want, what + ": " + (got != 0 ? std::strerror(got) : "succeeded") +
-				   " (want " + std::strerror(want) + ")");
-}
+using oob::checks::check;
+using oob::checks::expect_errno;
 
 using mac = std::array<unsigned char, ETH_ALEN>;
+
+sockaddr_ll from_ll(const on::received &r)
+{
+	sockaddr_ll sll{};
+	std::memcpy(&sll, &r.from, sizeof(sll));
+	return sll;
+}
 
 mac parse_mac(const std::string &s)
 {
 	mac m{};
 	unsigned v[ETH_ALEN] = {};
-	if (std::sscanf(s.c_str(), "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+	if (std::sscanf(s.c_str(), "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) !=
+	    6)
 		throw std::runtime_error("bad MAC " + s);
-	std::transform(std::begin(v), std::end(v), m.begin(), [](unsigned x) { return static_cast<unsigned char>(x); });
+	std::transform(std::begin(v), std::end(v), m.begin(),
+		       [](unsigned x) { return static_cast<unsigned char>(x); });
 	return m;
 }
 
@@ -199,10 +189,11 @@ void run_udp_echo(const std::string &ns, std::promise<void> &ready, const std::a
 		sockaddr_in a{};
 		a.sin_family = AF_INET;
 		a.sin_port = htons(udp_port);
-		oob::check_syscall("bind udp", ::bind, udp.get(), reinterpret_cast<sockaddr *>(&a), sizeof(a));
+		oob::check_syscall("bind udp", ::bind, udp.get(), reinterpret_cast<sockaddr *>(&a),
+				   sizeof(a));
 		timeval tv{0, 100000};
-		oob::check_syscall("SO_RCVTIMEO", ::setsockopt, udp.get(), SOL_SOCKET, SO_RCVTIMEO, &tv,
-				   sizeof(tv));
+		oob::check_syscall("SO_RCVTIMEO", ::setsockopt, udp.get(), SOL_SOCKET, SO_RCVTIMEO,
+				   &tv, sizeof(tv));
 		ready.set_value();
 		std::array<std::byte, 2048> buf{};
 		while (!stop) {
@@ -230,7 +221,8 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 	std::atomic<bool> udp_stop{false};
 	std::thread udp_echo;
 	if (inband)
-		udp_echo = std::thread(run_udp_echo, ns_b, std::ref(udp_ready), std::cref(udp_stop));
+		udp_echo =
+			std::thread(run_udp_echo, ns_b, std::ref(udp_ready), std::cref(udp_stop));
 
 	const oob::netns::scoped_enter in(ns_a);
 	int oob_ok = 0, inband_ok = 0;
@@ -243,8 +235,8 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 		s.bind(l.ifindex);
 		oob::unique_fd udp(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
 		timeval tv{5, 0};
-		oob::check_syscall("SO_RCVTIMEO", ::setsockopt, udp.get(), SOL_SOCKET, SO_RCVTIMEO, &tv,
-				   sizeof(tv));
+		oob::check_syscall("SO_RCVTIMEO", ::setsockopt, udp.get(), SOL_SOCKET, SO_RCVTIMEO,
+				   &tv, sizeof(tv));
 		sockaddr_in to{};
 		to.sin_family = AF_INET;
 		to.sin_port = htons(udp_port);
@@ -262,26 +254,29 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 			s.send(f);
 			const auto r = s.recv(buf, on::timeout::after(wait_limit));
 			// The echo swapped the addresses and kept the rest.
-			const bool same = r.length == f.size() && !r.truncated &&
-					  std::memcmp(buf.data(), src.data(), ETH_ALEN) == 0 &&
-					  std::memcmp(buf.data() + ETH_ALEN, dst.data(), ETH_ALEN) == 0 &&
-					  std::memcmp(buf.data() + 2 * ETH_ALEN, f.data() + 2 * ETH_ALEN,
-						      f.size() - 2 * ETH_ALEN) == 0 &&
-					  std::memcmp(r.from.sll_addr, dst.data(), ETH_ALEN) == 0 &&
-					  r.from.sll_ifindex == l.ifindex;
+			const bool same =
+				r.length == f.size() && !r.truncated &&
+				std::memcmp(buf.data(), src.data(), ETH_ALEN) == 0 &&
+				std::memcmp(buf.data() + ETH_ALEN, dst.data(), ETH_ALEN) == 0 &&
+				std::memcmp(buf.data() + 2 * ETH_ALEN, f.data() + 2 * ETH_ALEN,
+					    f.size() - 2 * ETH_ALEN) == 0 &&
+				std::memcmp(from_ll(r).sll_addr, dst.data(), ETH_ALEN) == 0 &&
+				from_ll(r).sll_ifindex == l.ifindex;
 			oob_ok += same ? 1 : 0;
 			if (inband) {
 				const std::uint32_t seq = htonl(static_cast<std::uint32_t>(i));
-				::sendto(udp.get(), &seq, sizeof(seq), 0, reinterpret_cast<sockaddr *>(&to),
-					 sizeof(to));
+				::sendto(udp.get(), &seq, sizeof(seq), 0,
+					 reinterpret_cast<sockaddr *>(&to), sizeof(to));
 				std::uint32_t back = 0;
-				if (::recv(udp.get(), &back, sizeof(back), 0) == sizeof(back) && back == seq)
+				if (::recv(udp.get(), &back, sizeof(back), 0) == sizeof(back) &&
+				    back == seq)
 					inband_ok++;
 			}
 		}
 		const auto sc = on::socket_counters(s.inode());
 		if (sc.empty())
-			std::printf("# socket %lu not in:\n%s", static_cast<unsigned long>(s.inode()),
+			std::printf("# socket %lu not in:\n%s",
+				    static_cast<unsigned long>(s.inode()),
 				    on::table_text("sockets").c_str());
 		rx = value_of(sc, "rx");
 		tx = value_of(sc, "tx");
@@ -300,15 +295,16 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 	check(oob_ok == count, "oob round trips " + dev_a + " <-> " + dev_b + ": " +
 				       std::to_string(oob_ok) + "/" + n + " intact");
 	if (inband)
-		check(inband_ok == count, "in-band UDP round trips alongside: " +
-						  std::to_string(inband_ok) + "/" + n);
+		check(inband_ok == count,
+		      "in-band UDP round trips alongside: " + std::to_string(inband_ok) + "/" + n);
 	check(rx == count && tx == count, "near socket counted rx " + std::to_string(rx) + " tx " +
 						  std::to_string(tx) + " (want " + n + ")");
 	check(far.socket_rx == count && far.socket_tx == count && far.socket_drop == 0,
 	      "far socket counted rx " + std::to_string(far.socket_rx) + " tx " +
-		      std::to_string(far.socket_tx) + " rx_drop " + std::to_string(far.socket_drop));
-	for (const auto &[what, b, a] : {std::tuple{dev_a, &before, &after},
-					 std::tuple{dev_b, &far.before, &far.after}}) {
+		      std::to_string(far.socket_tx) + " rx_drop " +
+		      std::to_string(far.socket_drop));
+	for (const auto &[what, b, a] :
+	     {std::tuple{dev_a, &before, &after}, std::tuple{dev_b, &far.before, &far.after}}) {
 		const long long picked = delta(*b, *a, "rx_picked");
 		const long long relayed = delta(*b, *a, "tx_inband");
 		long long dropped = 0;
@@ -316,15 +312,16 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 				      "rx_drop_rcvbuf", "tx_drop"})
 			dropped += delta(*b, *a, k);
 		check(picked == count && relayed == count && dropped == 0,
-		      real_of(what) + " counted rx_picked " + std::to_string(picked) + " tx_inband " +
-			      std::to_string(relayed) + " drops " + std::to_string(dropped) +
-			      " (want " + n + " " + n + " 0)");
+		      real_of(what) + " counted rx_picked " + std::to_string(picked) +
+			      " tx_inband " + std::to_string(relayed) + " drops " +
+			      std::to_string(dropped) + " (want " + n + " " + n + " 0)");
 		if (inband)
 			check(delta(*b, *a, "rx_inband") >= count,
-			      real_of(what) + " left the in-band flow to the in-band stack: rx_inband +" +
+			      real_of(what) +
+				      " left the in-band flow to the in-band stack: rx_inband +" +
 				      std::to_string(delta(*b, *a, "rx_inband")));
 	}
-	return failures != 0 ? 1 : 0;
+	return oob::checks::exit_code();
 }
 
 // Drops CAP_NET_ADMIN from the effective set of a child, then runs f there.
@@ -354,21 +351,23 @@ int errors(const std::string &ns, const std::string &dev)
 	std::array<std::byte, 2048> buf{};
 
 	expect_errno("socket(AF_PACKET, SOCK_DGRAM | SOCK_OOB): unknown type", EPROTONOSUPPORT, [] {
-		const oob::unique_fd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_OOB, htons(ETH_P_ALL)));
+		const oob::unique_fd fd(
+			::socket(AF_PACKET, SOCK_DGRAM | SOCK_OOB, htons(ETH_P_ALL)));
 		if (!fd)
 			oob::throw_errno("socket");
 	});
 	{
 		on::packet_socket s(test_ethertype);
 		expect_errno("bind to lo, not a port", ENXIO, [&] { s.bind(lo.ifindex); });
-		expect_errno("receive before bind", ENOTCONN, [&] { (void)s.recv(buf, on::timeout::none()); });
+		expect_errno("receive before bind", ENOTCONN,
+			     [&] { (void)s.recv(buf, on::timeout::none()); });
 		expect_errno("send before bind, no destination", EDESTADDRREQ,
 			     [&] { s.send(std::span(buf.data(), frame_len)); });
 		sockaddr_ll to_lo{};
 		to_lo.sll_family = AF_PACKET;
 		to_lo.sll_ifindex = lo.ifindex;
 		expect_errno("send to lo, not a port", ENXIO,
-			     [&] { s.send(std::span(buf.data(), frame_len), on::timeout::forever(), &to_lo); });
+			     [&] { s.send_to(std::span(buf.data(), frame_len), to_lo); });
 	}
 	{
 		on::packet_socket s(test_ethertype);
@@ -378,27 +377,32 @@ int errors(const std::string &ns, const std::string &dev)
 		const auto t0 = std::chrono::steady_clock::now();
 		expect_errno("receive with a 50 ms timeout", ETIMEDOUT,
 			     [&] { (void)s.recv(buf, on::timeout::after(50ms)); });
-		check(std::chrono::steady_clock::now() - t0 >= 50ms, "the timeout waited at least 50 ms");
+		check(std::chrono::steady_clock::now() - t0 >= 50ms,
+		      "the timeout waited at least 50 ms");
 		expect_errno("send shorter than an Ethernet header", EINVAL,
 			     [&] { s.send(std::span(buf.data(), ETH_HLEN - 1)); });
 		const auto mtu = std::stoul(on::sysfs_read(ns, "/sys/class/net/" + dev + "/mtu"));
 		std::vector<std::byte> big(mtu + ETH_HLEN + 1);
 		expect_errno("send over the MTU", EMSGSIZE, [&] { s.send(big); });
 		pollfd p{s.fd(), POLLIN | POLLOUT, 0};
-		check(::poll(&p, 1, 0) == 1 && p.revents == POLLOUT, "poll: writable, nothing to read");
-		oob::unique_fd nb(::socket(AF_PACKET, SOCK_RAW | SOCK_OOB | SOCK_NONBLOCK, htons(test_ethertype)));
+		check(::poll(&p, 1, 0) == 1 && p.revents == POLLOUT,
+		      "poll: writable, nothing to read");
+		oob::unique_fd nb(::socket(AF_PACKET, SOCK_RAW | SOCK_OOB | SOCK_NONBLOCK,
+					   htons(test_ethertype)));
 		check(nb.valid(), "SOCK_OOB with SOCK_NONBLOCK opens");
 		sockaddr_ll sll{};
 		sll.sll_family = AF_PACKET;
 		sll.sll_ifindex = l.ifindex;
-		check(::bind(nb.get(), reinterpret_cast<sockaddr *>(&sll), sizeof(sll)) == 0, "bind by hand");
+		check(::bind(nb.get(), reinterpret_cast<sockaddr *>(&sll), sizeof(sll)) == 0,
+		      "bind by hand");
 		const ssize_t n = ::read(nb.get(), buf.data(), buf.size());
 		check(n == -1 && errno == EAGAIN, "read() on a non-blocking oob socket: EAGAIN");
 	}
 
 	const std::string list = on::vlans();
 	for (const char *bad : {"5000", "0", "30-20", "7,", "x", "1-2-3"})
-		expect_errno(std::string("VLAN list \"") + bad + "\"", EINVAL, [&] { on::set_vlans(bad); });
+		expect_errno(std::string("VLAN list \"") + bad + "\"", EINVAL,
+			     [&] { on::set_vlans(bad); });
 	check(on::vlans() == list, "the VLAN list stayed \"" + list + "\"");
 	on::set_vlans("10,20-29,4094");
 	check(on::vlans() == "10,20-29,4094", "VLAN list set and read back: " + on::vlans());
@@ -413,9 +417,10 @@ int errors(const std::string &ns, const std::string &dev)
 		}
 		return 0;
 	});
-	check(err == EPERM, std::string("port control without CAP_NET_ADMIN: ") + std::strerror(err));
+	check(err == EPERM,
+	      std::string("port control without CAP_NET_ADMIN: ") + std::strerror(err));
 	check(on::port(ns, dev), dev + " is still a port");
-	return failures != 0 ? 1 : 0;
+	return oob::checks::exit_code();
 }
 
 int port_down(const std::string &ns, const std::string &dev)
@@ -445,9 +450,11 @@ int port_down(const std::string &ns, const std::string &dev)
 		on::set_port(ns, dev, false);
 		got = done.wait_for(wait_limit) == std::future_status::ready ? done.get() : ETIME;
 		reader.join();
-		check(got == ENETDOWN, std::string("blocked reader woke with: ") + std::strerror(got));
+		check(got == ENETDOWN,
+		      std::string("blocked reader woke with: ") + std::strerror(got));
 		pollfd p{s.fd(), POLLIN, 0};
-		check(::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP),
+		check(::poll(&p, 1, 0) == 1 &&
+			      (p.revents & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP),
 		      "poll on a closed port: POLLERR | POLLHUP");
 		std::array<std::byte, 64> buf{};
 		expect_errno("receive on a closed port", ENETDOWN,
@@ -458,7 +465,7 @@ int port_down(const std::string &ns, const std::string &dev)
 	check(on::port(ns, dev), dev + " is a port again");
 	if (!was)
 		on::set_port(ns, dev, false);
-	return failures != 0 ? 1 : 0;
+	return oob::checks::exit_code();
 }
 
 // The far end of the fault and pool tests: counts frames until idle.
@@ -469,7 +476,8 @@ struct counting_end {
 	int error = 0;
 };
 
-void run_counter(counting_end &e, const std::string &ns, const std::string &dev, std::chrono::milliseconds idle)
+void run_counter(counting_end &e, const std::string &ns, const std::string &dev,
+		 std::chrono::milliseconds idle)
 {
 	try {
 		const oob::netns::scoped_enter in(ns);
@@ -511,7 +519,8 @@ bool heads_back(long long want)
 	return false;
 }
 
-int pool(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b, const std::string &dev_b)
+int pool(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
+	 const std::string &dev_b)
 {
 	constexpr int small_pool = 16;
 	const std::string pool_max = "/sys/module/oobnet/parameters/pool_max";
@@ -535,7 +544,8 @@ int pool(const std::string &ns_a, const std::string &dev_a, const std::string &n
 			cpu_set_t one;
 			CPU_ZERO(&one);
 			CPU_SET(0, &one);
-			oob::check_syscall("sched_setaffinity", ::sched_setaffinity, 0, sizeof(one), &one);
+			oob::check_syscall("sched_setaffinity", ::sched_setaffinity, 0, sizeof(one),
+					   &one);
 			const sched_param sp{10};
 			const int err = ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &sp);
 			if (err != 0)
@@ -546,7 +556,8 @@ int pool(const std::string &ns_a, const std::string &dev_a, const std::string &n
 			s.bind(l.ifindex);
 			const mac dst = far_mac.get();
 			for (; sent < 1000; sent++) {
-				const auto f = make_frame(dst, parse_mac(l.mac), static_cast<std::uint32_t>(sent));
+				const auto f = make_frame(dst, parse_mac(l.mac),
+							  static_cast<std::uint32_t>(sent));
 				try {
 					s.send(f, on::timeout::none());
 				} catch (const std::system_error &e) {
@@ -573,8 +584,8 @@ int pool(const std::string &ns_a, const std::string &dev_a, const std::string &n
 	check(value_of(c, "tx_nobuf") >= 1 && value_of(c, "pool_low") == 0,
 	      "counted tx_nobuf " + std::to_string(value_of(c, "tx_nobuf")) + ", pool_low " +
 		      std::to_string(value_of(c, "pool_low")));
-	check(far.received == sent, "the far end received " + std::to_string(far.received) + " of " +
-					    std::to_string(sent));
+	check(far.received == sent, "the far end received " + std::to_string(far.received) +
+					    " of " + std::to_string(sent));
 	check(heads_back(heads), "every oob skb head came back");
 	{
 		const oob::netns::scoped_enter in(ns_a);
@@ -583,11 +594,11 @@ int pool(const std::string &ns_a, const std::string &dev_a, const std::string &n
 	// The port again with the default pool.
 	on::set_port(ns_a, dev_a, false);
 	on::set_port(ns_a, dev_a, true);
-	return failures != 0 ? 1 : 0;
+	return oob::checks::exit_code();
 }
 
-int fault(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b, const std::string &dev_b,
-	  bool remove)
+int fault(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
+	  const std::string &dev_b, bool remove)
 {
 	const long long heads = free_oob_heads();
 	counting_end far;
@@ -605,7 +616,8 @@ int fault(const std::string &ns_a, const std::string &dev_a, const std::string &
 			const mac dst = far_mac.get();
 			try {
 				for (;; sent++) {
-					s.send(make_frame(dst, parse_mac(l.mac), static_cast<std::uint32_t>(sent)),
+					s.send(make_frame(dst, parse_mac(l.mac),
+							  static_cast<std::uint32_t>(sent)),
 					       on::timeout::after(wait_limit));
 					sending = true;
 				}
@@ -636,7 +648,8 @@ int fault(const std::string &ns_a, const std::string &dev_a, const std::string &
 	counter.join();
 	const std::string what = dev_a + (remove ? " deleted" : " down");
 	check(error == ENETDOWN, what + " under a sender: it stopped with " + std::strerror(error));
-	check(sent > 0 && counted == sent, "sent " + std::to_string(sent) + ", counted " + std::to_string(counted));
+	check(sent > 0 && counted == sent,
+	      "sent " + std::to_string(sent) + ", counted " + std::to_string(counted));
 	check(far.received <= sent, "the far end received " + std::to_string(far.received));
 	if (!remove)
 		check(!on::port(ns_a, dev_a), dev_a + " is no port any more");
@@ -647,7 +660,7 @@ int fault(const std::string &ns_a, const std::string &dev_a, const std::string &
 		nl.set_up(link_of(dev_a).ifindex, true);
 		check(oob::link::wait_carrier(dev_a, wait_limit), dev_a + " has its carrier back");
 	}
-	return failures != 0 ? 1 : 0;
+	return oob::checks::exit_code();
 }
 
 int unload_busy()
@@ -656,8 +669,9 @@ int unload_busy()
 	const long ret = ::syscall(SYS_delete_module, "oobnet", O_NONBLOCK);
 	const int err = ret == -1 ? errno : 0;
 	check(ret == -1 && err == EWOULDBLOCK,
-	      std::string("rmmod with an oob socket open: ") + (err != 0 ? std::strerror(err) : "unloaded"));
-	return failures != 0 ? 1 : 0;
+	      std::string("rmmod with an oob socket open: ") +
+		      (err != 0 ? std::strerror(err) : "unloaded"));
+	return oob::checks::exit_code();
 }
 
 int usage()
@@ -686,7 +700,8 @@ int main(int argc, char **argv)
 			return port_down(args[1], args[2]);
 		if (args.size() == 5 && args[0] == "pool")
 			return pool(args[1], args[2], args[3], args[4]);
-		if (args.size() == 6 && args[0] == "fault" && (args[5] == "down" || args[5] == "delete"))
+		if (args.size() == 6 && args[0] == "fault" &&
+		    (args[5] == "down" || args[5] == "delete"))
 			return fault(args[1], args[2], args[3], args[4], args[5] == "delete");
 		if (args.size() == 1 && args[0] == "unload-busy")
 			return unload_busy();

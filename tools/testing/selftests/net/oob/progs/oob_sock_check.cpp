@@ -76,12 +76,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	expect_errno("udp socket(AF_INET, SOCK_DGRAM | SOCK_OOB)",
-		     ::socket(AF_INET, SOCK_DGRAM | SOCK_OOB, 0), want, true);
+	expect_errno("tcp socket(AF_INET, SOCK_STREAM | SOCK_OOB)",
+		     ::socket(AF_INET, SOCK_STREAM | SOCK_OOB, 0), want, true);
 	expect_errno("cooked socket(AF_PACKET, SOCK_DGRAM | SOCK_OOB)",
 		     ::socket(AF_PACKET, SOCK_DGRAM | SOCK_OOB, htons(ETH_P_ALL)), want, true);
-	expect_errno("oob socket with SOCK_CLOEXEC | SOCK_NONBLOCK",
-		     ::socket(AF_INET, SOCK_DGRAM | SOCK_OOB | SOCK_CLOEXEC | SOCK_NONBLOCK, 0),
+	expect_errno("udp6 socket with SOCK_CLOEXEC | SOCK_NONBLOCK",
+		     ::socket(AF_INET6, SOCK_DGRAM | SOCK_OOB | SOCK_CLOEXEC | SOCK_NONBLOCK, 0),
 		     want, true);
 
 	int pair[2];

@@ -42,10 +42,10 @@ bool enter_sysfs_of(const char *netns_path)
 }
 
 // Runs one sysfs access in a child; its exit code is the errno.
-template <typename F>
-void in_child(const std::string &netns, const std::string &what, F access)
+template <typename F> void in_child(const std::string &netns, const std::string &what, F access)
 {
-	const std::string ns_path = netns.empty() ? std::string() : std::string(netns::run_dir) + "/" + netns;
+	const std::string ns_path =
+		netns.empty() ? std::string() : std::string(netns::run_dir) + "/" + netns;
 	const char *ns = netns.empty() ? nullptr : ns_path.c_str();
 	const pid_t pid = ::fork();
 	if (pid == -1)
@@ -183,29 +183,22 @@ counters socket_counters(ino_t inode)
 	return table_line("sockets", std::to_string(inode));
 }
 
-packet_socket::packet_socket(std::uint16_t ethertype, bool nonblock)
-    : fd_(::socket(AF_PACKET, SOCK_RAW | SOCK_OOB | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0),
-		   htons(ethertype)))
+socket::socket(int domain, int type, int protocol, bool nonblock)
+    : fd_(::socket(domain, type | SOCK_OOB | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0),
+		   protocol))
 {
 	if (!fd_)
-		throw_errno("socket(AF_PACKET, SOCK_RAW | SOCK_OOB)");
+		throw_errno("socket(" + std::to_string(domain) + ", " + std::to_string(type) +
+			    " | SOCK_OOB)");
 }
 
-void packet_socket::bind(int ifindex)
+std::size_t socket::send(std::span<const std::byte> data, timeout t, const sockaddr *dest,
+			 socklen_t destlen)
 {
-	sockaddr_ll sll{};
-	sll.sll_family = AF_PACKET;
-	sll.sll_ifindex = ifindex;
-	check_syscall("bind ifindex " + std::to_string(ifindex), ::bind, fd_.get(),
-		      reinterpret_cast<const sockaddr *>(&sll), sizeof(sll));
-}
-
-std::size_t packet_socket::send(std::span<const std::byte> frame, timeout t, const sockaddr_ll *dest)
-{
-	iovec iov{const_cast<std::byte *>(frame.data()), frame.size()};
+	iovec iov{const_cast<std::byte *>(data.data()), data.size()};
 	oob_msghdr msg{};
 	msg.name = reinterpret_cast<std::uintptr_t>(dest);
-	msg.namelen = dest != nullptr ? sizeof(*dest) : 0;
+	msg.namelen = dest != nullptr ? destlen : 0;
 	msg.iov = reinterpret_cast<std::uintptr_t>(&iov);
 	msg.iovlen = 1;
 	msg.timeout_ns = t.ns;
@@ -213,7 +206,7 @@ std::size_t packet_socket::send(std::span<const std::byte> frame, timeout t, con
 	return msg.count;
 }
 
-received packet_socket::recv(std::span<std::byte> buf, timeout t)
+received socket::recv(std::span<std::byte> buf, timeout t)
 {
 	received r;
 	iovec iov{buf.data(), buf.size()};
@@ -230,11 +223,78 @@ received packet_socket::recv(std::span<std::byte> buf, timeout t)
 	return r;
 }
 
-ino_t packet_socket::inode() const
+ino_t socket::inode() const
 {
-	struct stat st{};
+	struct stat st {};
 	check_syscall("fstat", ::fstat, fd_.get(), &st);
 	return st.st_ino;
+}
+
+packet_socket::packet_socket(std::uint16_t ethertype, bool nonblock)
+    : socket(AF_PACKET, SOCK_RAW, htons(ethertype), nonblock)
+{
+}
+
+void packet_socket::bind(int ifindex)
+{
+	sockaddr_ll sll{};
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = ifindex;
+	check_syscall("bind ifindex " + std::to_string(ifindex), ::bind, fd(),
+		      reinterpret_cast<const sockaddr *>(&sll), sizeof(sll));
+}
+
+std::size_t packet_socket::send_to(std::span<const std::byte> frame, const sockaddr_ll &dest,
+				   timeout t)
+{
+	return send(frame, t, reinterpret_cast<const sockaddr *>(&dest), sizeof(dest));
+}
+
+sockaddr_in ipv4_address(const std::string &ipv4, std::uint16_t port)
+{
+	sockaddr_in sin{};
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	if (::inet_pton(AF_INET, ipv4.c_str(), &sin.sin_addr) != 1)
+		throw std::system_error(EINVAL, std::generic_category(), "IPv4 address " + ipv4);
+	return sin;
+}
+
+udp_socket::udp_socket(bool nonblock) : socket(AF_INET, SOCK_DGRAM, 0, nonblock) {}
+
+void udp_socket::bind(const std::string &ipv4, std::uint16_t port)
+{
+	const auto sin = ipv4_address(ipv4, port);
+	check_syscall("bind " + ipv4 + ":" + std::to_string(port), ::bind, fd(),
+		      reinterpret_cast<const sockaddr *>(&sin), sizeof(sin));
+}
+
+void udp_socket::connect(const std::string &ipv4, std::uint16_t port)
+{
+	const auto sin = ipv4_address(ipv4, port);
+	check_syscall("connect " + ipv4 + ":" + std::to_string(port), ::connect, fd(),
+		      reinterpret_cast<const sockaddr *>(&sin), sizeof(sin));
+}
+
+std::size_t udp_socket::send_to(std::span<const std::byte> data, const std::string &ipv4,
+				std::uint16_t port, timeout t)
+{
+	const auto sin = ipv4_address(ipv4, port);
+	return send(data, t, reinterpret_cast<const sockaddr *>(&sin), sizeof(sin));
+}
+
+void udp_socket::set_broadcast(bool on)
+{
+	const int v = on ? 1 : 0;
+	check_syscall("SO_BROADCAST", ::setsockopt, fd(), SOL_SOCKET, SO_BROADCAST, &v, sizeof(v));
+}
+
+std::uint16_t udp_socket::local_port() const
+{
+	sockaddr_in sin{};
+	socklen_t len = sizeof(sin);
+	check_syscall("getsockname", ::getsockname, fd(), reinterpret_cast<sockaddr *>(&sin), &len);
+	return ntohs(sin.sin_port);
 }
 
 } // namespace oob::oobnet

@@ -12,6 +12,8 @@
 #include <string>
 
 #include <linux/if_packet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "oob/fd.hpp"
@@ -47,22 +49,22 @@ struct timeout {
 	static constexpr timeout after(std::chrono::nanoseconds d) { return {d.count()}; }
 };
 
+// What a receive got: the datagram's or frame's length (even when it was
+// truncated) and its source, a sockaddr_ll or sockaddr_in.
 struct received {
-	std::size_t length = 0; // of the frame, even when truncated
+	std::size_t length = 0;
 	bool truncated = false;
-	sockaddr_ll from{};
+	sockaddr_storage from{};
 };
 
-// socket(AF_PACKET, SOCK_RAW | SOCK_OOB, htons(ethertype)): whole Ethernet
-// frames through an oob port.
-class packet_socket {
+// An oob socket: its I/O goes through OOB_SIOC_SENDMSG / RECVMSG.
+class socket {
 public:
-	explicit packet_socket(std::uint16_t ethertype, bool nonblock = false);
-	void bind(int ifindex);
-	// Sends one frame, to the bound port or to the port dest names.
-	std::size_t send(std::span<const std::byte> frame, timeout t = timeout::forever(),
-			 const sockaddr_ll *dest = nullptr);
-	// Receives one frame into buf.
+	socket(int domain, int type, int protocol, bool nonblock);
+	// Sends one datagram or frame, to the default destination or to dest.
+	std::size_t send(std::span<const std::byte> data, timeout t = timeout::forever(),
+			 const sockaddr *dest = nullptr, socklen_t destlen = 0);
+	// Receives one datagram or frame into buf.
 	received recv(std::span<std::byte> buf, timeout t = timeout::forever());
 	[[nodiscard]] int fd() const { return fd_.get(); }
 	[[nodiscard]] ino_t inode() const;
@@ -70,5 +72,34 @@ public:
 private:
 	unique_fd fd_;
 };
+
+// socket(AF_PACKET, SOCK_RAW | SOCK_OOB, htons(ethertype)): whole Ethernet
+// frames through an oob port.
+class packet_socket : public socket {
+public:
+	explicit packet_socket(std::uint16_t ethertype, bool nonblock = false);
+	void bind(int ifindex);
+	std::size_t send_to(std::span<const std::byte> frame, const sockaddr_ll &dest,
+			    timeout t = timeout::forever());
+	received recv_frame(std::span<std::byte> buf, timeout t = timeout::forever())
+	{
+		return recv(buf, t);
+	}
+};
+
+// socket(AF_INET, SOCK_DGRAM | SOCK_OOB, 0): UDP datagrams over IPv4.
+class udp_socket : public socket {
+public:
+	explicit udp_socket(bool nonblock = false);
+	void bind(const std::string &ipv4, std::uint16_t port);
+	void connect(const std::string &ipv4, std::uint16_t port);
+	std::size_t send_to(std::span<const std::byte> data, const std::string &ipv4,
+			    std::uint16_t port, timeout t = timeout::forever());
+	void set_broadcast(bool on);
+	[[nodiscard]] std::uint16_t local_port() const;
+};
+
+// An IPv4 socket address.
+[[nodiscard]] sockaddr_in ipv4_address(const std::string &ipv4, std::uint16_t port);
 
 } // namespace oob::oobnet

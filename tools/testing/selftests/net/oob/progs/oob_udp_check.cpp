@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+// oob-udp-check: UDP over IPv4 oob sockets across a wire, as a user sees
+// them.  Prints one line per check and exits 1 if any failed.
+//
+//   oob-udp-check pingpong NS_A DEV_A IP_A NS_B DEV_B IP_B COUNT
+//       COUNT oob datagram round trips from IP_A (a connected socket) to an
+//       echo bound to port 9000 on IP_B's side, each followed by an in-band
+//       UDP round trip on the same link; then a broadcast and a multicast
+//       datagram to the echo's port; the counters must match exactly.
+//   oob-udp-check neigh NS_A DEV_A IP_A NS_B DEV_B IP_B
+//       With A's neighbour cache flushed, the first datagram goes through
+//       the in-band IP output (tx_noneigh counts it) and still arrives;
+//       the next one finds the neighbour cached.
+//   oob-udp-check errors NS IP_PEER
+//       The documented errors of UDP oob sockets; IP_PEER is reached
+//       through an oob port of NS.
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <future>
+#include <atomic>
+#include <tuple>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <linux/net_oob.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "oob/check.hpp"
+#include "oob/fd.hpp"
+#include "oob/netns.hpp"
+#include "oob/oobnet.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace on = oob::oobnet;
+using oob::checks::check;
+using oob::checks::expect_errno;
+
+constexpr std::uint16_t oob_port = 9000;
+constexpr std::uint16_t inband_port = 7777;
+constexpr std::size_t payload_len = 64;
+constexpr auto wait_limit = 5s;
+
+long long value_of(const on::counters &c, const std::string &key)
+{
+	const auto i = c.find(key);
+	return i == c.end() ? -1 : i->second;
+}
+
+long long delta(const on::counters &a, const on::counters &b, const std::string &key)
+{
+	const long long va = value_of(a, key);
+	const long long vb = value_of(b, key);
+	return va < 0 || vb < 0 ? -1 : vb - va;
+}
+
+std::vector<std::byte> payload(std::uint32_t seq)
+{
+	std::vector<std::byte> p(payload_len);
+	for (std::size_t i = 0; i < p.size(); i++)
+		p[i] = static_cast<std::byte>(seq * 7 + i);
+	const std::uint32_t nseq = htonl(seq);
+	std::memcpy(p.data(), &nseq, sizeof(nseq));
+	return p;
+}
+
+std::string address_of(const on::received &r)
+{
+	sockaddr_in sin{};
+	std::memcpy(&sin, &r.from, sizeof(sin));
+	std::array<char, INET_ADDRSTRLEN> buf{};
+	::inet_ntop(AF_INET, &sin.sin_addr, buf.data(), buf.size());
+	return std::string(buf.data()) + ":" + std::to_string(ntohs(sin.sin_port));
+}
+
+// The far end: an oob echo on oob_port, COUNT + extra datagrams.
+struct echo_end {
+	std::promise<void> ready;
+	long long rx = -1, tx = -1;
+	on::counters before, after;
+	std::vector<std::string> extra_from; // sources of the datagrams not echoed
+	std::string error;
+};
+
+void run_echo(echo_end &e, const std::string &ns, const std::string &dev, int count, int extra)
+{
+	try {
+		const oob::netns::scoped_enter in(ns);
+		on::udp_socket s;
+		s.bind("0.0.0.0", oob_port);
+		e.before = on::device_counters(dev);
+		e.ready.set_value();
+		std::array<std::byte, 2048> buf{};
+		for (int i = 0; i < count; i++) {
+			const auto r = s.recv(buf, on::timeout::after(wait_limit));
+			sockaddr_in from{};
+			std::memcpy(&from, &r.from, sizeof(from));
+			s.send(std::span(buf.data(), r.length), on::timeout::forever(),
+			       reinterpret_cast<const sockaddr *>(&from), sizeof(from));
+		}
+		for (int i = 0; i < extra; i++)
+			e.extra_from.push_back(
+				address_of(s.recv(buf, on::timeout::after(wait_limit))));
+		const auto sc = on::socket_counters(s.inode());
+		e.rx = value_of(sc, "rx");
+		e.tx = value_of(sc, "tx");
+		e.after = on::device_counters(dev);
+	} catch (const std::exception &ex) {
+		e.error = ex.what();
+		try {
+			e.ready.set_exception(std::current_exception());
+		} catch (const std::future_error &) {
+			// Set already.
+		}
+	}
+}
+
+// The far end's in-band UDP echo, until stop.
+void run_inband_echo(const std::string &ns, std::promise<void> &ready,
+		     const std::atomic<bool> &stop)
+{
+	try {
+		const oob::netns::scoped_enter in(ns);
+		const oob::unique_fd udp(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+		const auto a = on::ipv4_address("0.0.0.0", inband_port);
+		oob::check_syscall("bind udp", ::bind, udp.get(),
+				   reinterpret_cast<const sockaddr *>(&a), sizeof(a));
+		timeval tv{0, 100000};
+		oob::check_syscall("SO_RCVTIMEO", ::setsockopt, udp.get(), SOL_SOCKET, SO_RCVTIMEO,
+				   &tv, sizeof(tv));
+		ready.set_value();
+		std::array<std::byte, 2048> buf{};
+		while (!stop) {
+			sockaddr_in from{};
+			socklen_t flen = sizeof(from);
+			const ssize_t n = ::recvfrom(udp.get(), buf.data(), buf.size(), 0,
+						     reinterpret_cast<sockaddr *>(&from), &flen);
+			if (n > 0)
+				::sendto(udp.get(), buf.data(), static_cast<size_t>(n), 0,
+					 reinterpret_cast<sockaddr *>(&from), flen);
+		}
+	} catch (...) {
+		ready.set_exception(std::current_exception());
+	}
+}
+
+// The directed broadcast address of a /24.
+std::string broadcast_of(const std::string &ip)
+{
+	return ip.substr(0, ip.rfind('.')) + ".255";
+}
+
+int pingpong(const std::string &ns_a, const std::string &dev_a, const std::string &ip_a,
+	     const std::string &ns_b, const std::string &dev_b, const std::string &ip_b, int count)
+{
+	echo_end far;
+	auto far_ready = far.ready.get_future();
+	std::thread echo(run_echo, std::ref(far), ns_b, dev_b, count, 2);
+	std::promise<void> inband_ready;
+	std::atomic<bool> inband_stop{false};
+	std::thread inband(run_inband_echo, ns_b, std::ref(inband_ready), std::cref(inband_stop));
+
+	int oob_ok = 0, inband_ok = 0;
+	long long rx = -1, tx = -1;
+	std::string from;
+	on::counters before, after;
+	try {
+		const oob::netns::scoped_enter in(ns_a);
+		on::udp_socket s;
+		s.bind(ip_a, 0);
+		s.connect(ip_b, oob_port);
+		oob::unique_fd udp(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+		timeval tv{5, 0};
+		oob::check_syscall("SO_RCVTIMEO", ::setsockopt, udp.get(), SOL_SOCKET, SO_RCVTIMEO,
+				   &tv, sizeof(tv));
+		const auto to = on::ipv4_address(ip_b, inband_port);
+		far_ready.get();
+		inband_ready.get_future().get();
+		before = on::device_counters(dev_a);
+		std::array<std::byte, 2048> buf{};
+		for (int i = 0; i < count; i++) {
+			const auto p = payload(static_cast<std::uint32_t>(i));
+			s.send(p);
+			const auto r = s.recv(buf, on::timeout::after(wait_limit));
+			from = address_of(r);
+			oob_ok +=
+				r.length == p.size() && !r.truncated &&
+						std::memcmp(buf.data(), p.data(), p.size()) == 0 &&
+						from == ip_b + ":" + std::to_string(oob_port)
+					? 1
+					: 0;
+			const std::uint32_t seq = htonl(static_cast<std::uint32_t>(i));
+			::sendto(udp.get(), &seq, sizeof(seq), 0,
+				 reinterpret_cast<const sockaddr *>(&to), sizeof(to));
+			std::uint32_t back = 0;
+			if (::recv(udp.get(), &back, sizeof(back), 0) == sizeof(back) &&
+			    back == seq)
+				inband_ok++;
+		}
+		const auto sc = on::socket_counters(s.inode());
+		rx = value_of(sc, "rx");
+		tx = value_of(sc, "tx");
+		after = on::device_counters(dev_a);
+
+		// A broadcast needs SO_BROADCAST; a multicast to all-hosts.
+		on::udp_socket b;
+		b.bind(ip_a, 0);
+		const auto p = payload(0);
+		expect_errno("broadcast without SO_BROADCAST", EACCES,
+			     [&] { b.send_to(p, broadcast_of(ip_b), oob_port); });
+		b.set_broadcast(true);
+		b.send_to(p, broadcast_of(ip_b), oob_port);
+		const auto mif = on::ipv4_address(ip_a, 0).sin_addr;
+		oob::check_syscall("IP_MULTICAST_IF", ::setsockopt, b.fd(), IPPROTO_IP,
+				   IP_MULTICAST_IF, &mif, sizeof(mif));
+		b.send_to(p, "224.0.0.1", oob_port);
+	} catch (const std::exception &ex) {
+		check(false, std::string("near end: ") + ex.what());
+	}
+	echo.join();
+	inband_stop = true;
+	inband.join();
+	if (!far.error.empty())
+		check(false, "far end: " + far.error);
+
+	const std::string n = std::to_string(count);
+	check(oob_ok == count, "oob datagram round trips " + ip_a + " <-> " + ip_b + ": " +
+				       std::to_string(oob_ok) + "/" + n + " intact (last from " +
+				       from + ")");
+	check(inband_ok == count,
+	      "in-band UDP round trips alongside: " + std::to_string(inband_ok) + "/" + n);
+	check(rx == count && tx == count, "near socket counted rx " + std::to_string(rx) + " tx " +
+						  std::to_string(tx) + " (want " + n + ")");
+	check(far.rx == count + 2 && far.tx == count,
+	      "far socket counted rx " + std::to_string(far.rx) + " tx " + std::to_string(far.tx) +
+		      " (want " + std::to_string(count + 2) + " " + n + ")");
+	check(far.extra_from.size() == 2,
+	      "the far end took the broadcast and the multicast datagram (" +
+		      std::to_string(far.extra_from.size()) + ")");
+	for (const auto &[dev, b, a] :
+	     {std::tuple{dev_a, &before, &after}, std::tuple{dev_b, &far.before, &far.after}}) {
+		long long dropped = 0;
+		for (const char *k : {"rx_drop_vlan", "rx_drop_backlog", "rx_drop_nosock",
+				      "rx_drop_rcvbuf", "rx_drop_csum", "tx_drop"})
+			dropped += delta(*b, *a, k);
+		const bool far_end = dev == dev_b;
+		const long long want_rx = far_end ? count + 2 : count;
+		check(delta(*b, *a, "rx_picked") == want_rx &&
+			      delta(*b, *a, "tx_inband") == count && dropped == 0 &&
+			      delta(*b, *a, "rx_inband") >= count,
+		      dev + " counted rx_picked " + std::to_string(delta(*b, *a, "rx_picked")) +
+			      " tx_inband " + std::to_string(delta(*b, *a, "tx_inband")) +
+			      " drops " + std::to_string(dropped) + " rx_inband " +
+			      std::to_string(delta(*b, *a, "rx_inband")));
+	}
+	return oob::checks::exit_code();
+}
+
+int neigh(const std::string &ns_a, const std::string &dev_a, const std::string &ip_a,
+	  const std::string &ns_b, const std::string &dev_b, const std::string &ip_b)
+{
+	echo_end far;
+	auto far_ready = far.ready.get_future();
+	std::thread echo(run_echo, std::ref(far), ns_b, dev_b, 2, 0);
+	long long noneigh_first = -1, noneigh_second = -1;
+	int answered = 0;
+	try {
+		const oob::netns::scoped_enter in(ns_a);
+		far_ready.get();
+		const std::string flush = "/usr/sbin/ip neigh flush dev " + dev_a;
+		check(std::system(flush.c_str()) == 0, "flushed the neighbour cache of " + dev_a);
+		on::udp_socket s;
+		s.bind(ip_a, 0);
+		s.connect(ip_b, oob_port);
+		std::array<std::byte, 2048> buf{};
+		const auto c0 = on::device_counters(dev_a);
+		for (int i = 0; i < 2; i++) {
+			s.send(payload(static_cast<std::uint32_t>(i)));
+			const auto r = s.recv(buf, on::timeout::after(wait_limit));
+			answered += r.length == payload_len ? 1 : 0;
+			const auto c = on::device_counters(dev_a);
+			(i == 0 ? noneigh_first : noneigh_second) = delta(c0, c, "tx_noneigh");
+		}
+	} catch (const std::exception &ex) {
+		check(false, std::string("near end: ") + ex.what());
+	}
+	echo.join();
+	if (!far.error.empty())
+		check(false, "far end: " + far.error);
+	check(answered == 2,
+	      "both datagrams went and came back (" + std::to_string(answered) + ")");
+	check(noneigh_first == 1, "the first went through the in-band IP output: tx_noneigh +" +
+					  std::to_string(noneigh_first));
+	check(noneigh_second == 1, "the second found the neighbour cached: tx_noneigh still +" +
+					   std::to_string(noneigh_second));
+	return oob::checks::exit_code();
+}
+
+int errors(const std::string &ns, const std::string &ip_peer)
+{
+	const oob::netns::scoped_enter in(ns);
+	std::array<std::byte, 2048> buf{};
+	const auto p = payload(1);
+
+	expect_errno("socket(AF_INET, SOCK_DGRAM | SOCK_OOB, IPPROTO_UDPLITE): unknown protocol",
+		     EPROTONOSUPPORT, [] {
+			     const oob::unique_fd fd(
+				     ::socket(AF_INET, SOCK_DGRAM | SOCK_OOB, IPPROTO_UDPLITE));
+			     if (!fd)
+				     oob::throw_errno("socket");
+		     });
+	expect_errno("socket(AF_INET, SOCK_STREAM | SOCK_OOB): unknown type", EPROTONOSUPPORT, [] {
+		const oob::unique_fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_OOB, 0));
+		if (!fd)
+			oob::throw_errno("socket");
+	});
+	on::udp_socket s;
+	expect_errno("receive before bind", ENOTCONN,
+		     [&] { (void)s.recv(buf, on::timeout::none()); });
+	expect_errno("send unconnected, no destination", EDESTADDRREQ, [&] { s.send(p); });
+	expect_errno("send to port 0", EINVAL, [&] { s.send_to(p, ip_peer, 0); });
+	expect_errno("send to 127.0.0.1, routed through lo, not a port", ENXIO,
+		     [&] { s.send_to(p, "127.0.0.1", oob_port); });
+	check(s.local_port() != 0,
+	      "a first send bound the socket: port " + std::to_string(s.local_port()));
+	expect_errno("receive with nothing queued, no wait", EAGAIN,
+		     [&] { (void)s.recv(buf, on::timeout::none()); });
+	expect_errno("receive with a 20 ms timeout", ETIMEDOUT,
+		     [&] { (void)s.recv(buf, on::timeout::after(20ms)); });
+	std::vector<std::byte> big(1500 - 28 + 1);
+	expect_errno("datagram over the MTU", EMSGSIZE, [&] { s.send_to(big, ip_peer, oob_port); });
+	std::vector<std::byte> fits(1500 - 28);
+	check(s.send_to(fits, ip_peer, oob_port) == fits.size(),
+	      "a datagram of MTU - 28 bytes goes");
+	return oob::checks::exit_code();
+}
+
+int usage()
+{
+	std::fprintf(stderr, "usage: oob-udp-check pingpong NS_A DEV_A IP_A NS_B DEV_B IP_B COUNT\n"
+			     "       oob-udp-check neigh NS_A DEV_A IP_A NS_B DEV_B IP_B\n"
+			     "       oob-udp-check errors NS IP_PEER\n");
+	return 2;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	const std::vector<std::string> args(argv + 1, argv + argc);
+	try {
+		if (args.size() == 8 && args[0] == "pingpong")
+			return pingpong(args[1], args[2], args[3], args[4], args[5], args[6],
+					std::stoi(args[7]));
+		if (args.size() == 7 && args[0] == "neigh")
+			return neigh(args[1], args[2], args[3], args[4], args[5], args[6]);
+		if (args.size() == 3 && args[0] == "errors")
+			return errors(args[1], args[2]);
+	} catch (const std::exception &e) {
+		std::printf("FAIL %s\n", e.what());
+		return 1;
+	}
+	return usage();
+}
