@@ -68,6 +68,8 @@ constexpr std::uint16_t test_ethertype = 0x88b5; // IEEE local experimental 1
 constexpr std::uint16_t udp_port = 7777;
 constexpr std::size_t frame_len = 64;
 constexpr auto wait_limit = 5s;
+// Where the ethertype sits in a frame: after the two addresses.
+constexpr std::size_t type_offset = std::size_t{2} * ETH_ALEN;
 
 using oob::checks::check;
 using oob::checks::expect_errno;
@@ -107,7 +109,7 @@ std::vector<std::byte> make_frame(const mac &dst, const mac &src, std::uint32_t 
 	std::memcpy(f.data(), dst.data(), ETH_ALEN);
 	std::memcpy(f.data() + ETH_ALEN, src.data(), ETH_ALEN);
 	const std::uint16_t type = htons(test_ethertype);
-	std::memcpy(f.data() + 2 * ETH_ALEN, &type, sizeof(type));
+	std::memcpy(f.data() + type_offset, &type, sizeof(type));
 	const std::uint32_t nseq = htonl(seq);
 	std::memcpy(f.data() + ETH_HLEN, &nseq, sizeof(nseq));
 	for (std::size_t i = ETH_HLEN + sizeof(nseq); i < f.size(); i++)
@@ -258,8 +260,8 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 				r.length == f.size() && !r.truncated &&
 				std::memcmp(buf.data(), src.data(), ETH_ALEN) == 0 &&
 				std::memcmp(buf.data() + ETH_ALEN, dst.data(), ETH_ALEN) == 0 &&
-				std::memcmp(buf.data() + 2 * ETH_ALEN, f.data() + 2 * ETH_ALEN,
-					    f.size() - 2 * ETH_ALEN) == 0 &&
+				std::memcmp(buf.data() + type_offset, f.data() + type_offset,
+					    f.size() - type_offset) == 0 &&
 				std::memcmp(from_ll(r).sll_addr, dst.data(), ETH_ALEN) == 0 &&
 				from_ll(r).sll_ifindex == l.ifindex;
 			oob_ok += same ? 1 : 0;
@@ -312,9 +314,18 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 				      "rx_drop_rcvbuf", "tx_drop"})
 			dropped += delta(*b, *a, k);
 		check(picked == count && relayed == count && dropped == 0,
-		      real_of(what) + " counted rx_picked " + std::to_string(picked) +
-			      " tx_inband " + std::to_string(relayed) + " drops " +
-			      std::to_string(dropped) + " (want " + n + " " + n + " 0)");
+		      real_of(what)
+			      .append(" counted rx_picked ")
+			      .append(std::to_string(picked))
+			      .append(" tx_inband ")
+			      .append(std::to_string(relayed))
+			      .append(" drops ")
+			      .append(std::to_string(dropped))
+			      .append(" (want ")
+			      .append(n)
+			      .append(" ")
+			      .append(n)
+			      .append(" 0)"));
 		if (inband)
 			check(delta(*b, *a, "rx_inband") >= count,
 			      real_of(what) +

@@ -68,7 +68,7 @@ std::vector<std::byte> payload(std::uint32_t seq)
 {
 	std::vector<std::byte> p(payload_len);
 	for (std::size_t i = 0; i < p.size(); i++)
-		p[i] = static_cast<std::byte>(seq * 7 + i);
+		p[i] = static_cast<std::byte>(std::size_t{seq} * 7 + i);
 	const std::uint32_t nseq = htonl(seq);
 	std::memcpy(p.data(), &nseq, sizeof(nseq));
 	return p;
