@@ -6,7 +6,8 @@
  * with the kernel's out-of-band networking hooks (CONFIG_NET_OOB) and
  * unregisters on the way out: ports and packet selection (port.c, vlan.c,
  * rx.c), transmit buffers and the in-band relay (tx.c), oob sockets
- * (socket.c, packet.c, udp.c) and their counters (proc.c).
+ * (socket.c, packet.c, udp.c), their controls (ctl.c) and counters
+ * (proc.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -32,6 +33,7 @@ static const struct net_oob_ops oobnet_ops = {
 	.sock_oob_read = oobnet_sock_read,
 	.sock_oob_write = oobnet_sock_write,
 	.sock_oob_poll = oobnet_sock_poll,
+	.sock_ioctl_redirect = oobnet_sock_ioctl,
 	.switch_port = oobnet_switch_port,
 	.switch_diversion = oobnet_switch_diversion,
 	.query_pool = oobnet_query_pool,

@@ -19,6 +19,7 @@ enum oobnet_dev_stat {
 	OOBNET_RX_OFFERED,	/* diverted input offered to oobnet */
 	OOBNET_RX_PICKED,	/* selected and queued for oob sockets */
 	OOBNET_RX_INBAND,	/* left to the in-band stack */
+	OOBNET_RX_DROP_PROG,	/* dropped by the RX program's verdict */
 	OOBNET_RX_DROP_VLAN,	/* picked, but the VLAN tag would not come off */
 	OOBNET_RX_DROP_BACKLOG,	/* picked, but the RX thread's queue was full */
 	OOBNET_RX_DROP_NOSOCK,	/* picked, but its socket went meanwhile */
@@ -68,6 +69,9 @@ struct oobnet_dev {
 	unsigned int rx_queue_max;
 	wait_queue_head_t rx_wait;
 	struct task_struct *rx_thread;
+
+	/* The RX program: a socket filter deciding what is picked. */
+	struct bpf_prog __rcu *rx_prog;	/* RTNL to change */
 
 	atomic_long_t stats[OOBNET_DEV_NR_STATS];
 	struct rcu_head rcu;
@@ -150,6 +154,7 @@ struct oobnet_dev *oobnet_dev_lookup_rcu(const struct net_device *real);
 struct oobnet_port *oobnet_port_lookup_rcu(struct oobnet_dev *od,
 					   const struct net_device *dev);
 struct oobnet_port *oobnet_port_find(const struct net_device *dev);
+struct oobnet_dev *oobnet_dev_find(const struct net_device *real);
 void oobnet_dev_put(struct oobnet_dev *od);
 extern struct list_head oobnet_devs;
 
@@ -207,6 +212,13 @@ bool oobnet_udp_parse(struct sk_buff *skb);
 int oobnet_udp_takers(struct sk_buff *skb, struct oobnet_sock **takers,
 		      int max);
 bool oobnet_udp_valid(struct sk_buff *skb);
+int oobnet_udp_solicit(struct oobnet_sock *os, __be32 daddr);
+
+/* ctl.c: the controls through oob socket ioctls. */
+long oobnet_sock_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg);
+int oobnet_rx_prog_run(struct oobnet_dev *od, struct sk_buff *skb);
+void oobnet_rx_prog_release(struct oobnet_dev *od);
+u32 oobnet_rx_prog_id(struct oobnet_dev *od);
 
 /* proc.c: /proc/net/oobnet. */
 int oobnet_proc_init(void);

@@ -64,9 +64,11 @@ struct oobnet_port *oobnet_port_lookup_rcu(struct oobnet_dev *od,
 	return NULL;
 }
 
-static struct oobnet_dev *oobnet_dev_find(const struct net_device *real)
+struct oobnet_dev *oobnet_dev_find(const struct net_device *real)
 {
 	struct oobnet_dev *od;
+
+	ASSERT_RTNL();
 
 	list_for_each_entry(od, &oobnet_devs, next)
 		if (od->real == real)
@@ -160,6 +162,7 @@ static void oobnet_dev_release(struct oobnet_dev *od)
 	netif_disable_oob_diversion(od->real);
 	list_del_rcu(&od->next);
 	oobnet_rx_stop(od);
+	oobnet_rx_prog_release(od);
 
 	/* Senders holding a reference get no buffer any more. */
 	spin_lock(&od->pool_lock);

@@ -4,8 +4,8 @@
  *
  * /proc/net/oobnet/devices: a header line, then one line per real device
  * of the namespace with oob state: its name, the counters of enum
- * oobnet_dev_stat, the buffers of its pool, those in flight and the
- * fewest ever free.
+ * oobnet_dev_stat, the buffers of its pool, those in flight, the fewest
+ * ever free and the id of its RX program (0: none).
  *
  * /proc/net/oobnet/sockets: a header line, then one line per oob socket of
  * the namespace: its inode (as fstat() shows it), type, protocol, port
@@ -24,6 +24,7 @@ static const char *const oobnet_dev_stat_names[OOBNET_DEV_NR_STATS] = {
 	[OOBNET_RX_OFFERED]	 = "rx_offered",
 	[OOBNET_RX_PICKED]	 = "rx_picked",
 	[OOBNET_RX_INBAND]	 = "rx_inband",
+	[OOBNET_RX_DROP_PROG]	 = "rx_drop_prog",
 	[OOBNET_RX_DROP_VLAN]	 = "rx_drop_vlan",
 	[OOBNET_RX_DROP_BACKLOG] = "rx_drop_backlog",
 	[OOBNET_RX_DROP_NOSOCK]	 = "rx_drop_nosock",
@@ -52,7 +53,7 @@ static int oobnet_devices_show(struct seq_file *seq, void *v)
 	seq_puts(seq, "dev");
 	for (i = 0; i < OOBNET_DEV_NR_STATS; i++)
 		seq_printf(seq, " %s", oobnet_dev_stat_names[i]);
-	seq_puts(seq, " pool inflight pool_low\n");
+	seq_puts(seq, " pool inflight pool_low rx_prog\n");
 
 	rtnl_lock();
 	list_for_each_entry(od, &oobnet_devs, next) {
@@ -61,8 +62,9 @@ static int oobnet_devices_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "%s", od->real->name);
 		for (i = 0; i < OOBNET_DEV_NR_STATS; i++)
 			seq_printf(seq, " %lu", atomic_long_read(&od->stats[i]));
-		seq_printf(seq, " %u %d %d\n", od->pool_max,
-			   atomic_read(&od->tx_inflight), READ_ONCE(od->pool_low));
+		seq_printf(seq, " %u %d %d %u\n", od->pool_max,
+			   atomic_read(&od->tx_inflight), READ_ONCE(od->pool_low),
+			   oobnet_rx_prog_id(od));
 	}
 	rtnl_unlock();
 	return 0;

@@ -3,8 +3,8 @@
  * oobnet: packet selection from diverted input, and the RX threads.
  *
  * The gate offers every packet of a diverted real device to
- * oobnet_deliver().  A packet is picked when it reaches an oob port and an
- * oob socket on that port wants it:
+ * oobnet_deliver().  Without an RX program, a packet is picked when it
+ * reaches an oob port and an oob socket on that port wants it:
  *
  * - a tagged packet reaches the VLAN device of its id when the id is in
  *   the "vlans" list (vlan.c) and that VLAN device is a port; its tag
@@ -15,6 +15,11 @@
  *
  * Everything else is left to the in-band stack untouched, so ARP, ICMP and
  * any other traffic keep working next to the oob flows.
+ *
+ * A real device may have an RX program (ctl.c), whose verdict comes first:
+ * drop, leave in-band, select as above, or accept: the packet is oob
+ * traffic, goes to the port of its VLAN device (whatever the "vlans" list)
+ * or of its real device, and is dropped when no socket there takes it.
  *
  * On a stock driver the gate runs in-band, from the driver's NAPI poll:
  * there a picked packet is shown to the packet taps, queued to the real
@@ -31,6 +36,7 @@
 #include <linux/oob_stage.h>
 #include <linux/sched.h>
 #include <uapi/linux/sched/types.h>
+#include <uapi/oobnet.h>
 
 #include "oobnet.h"
 
@@ -39,9 +45,13 @@ module_param(rx_prio, uint, 0644);
 MODULE_PARM_DESC(rx_prio,
 		 "SCHED_FIFO priority of the RX threads, taken when a device's first port comes up (1-99, default 50)");
 
-/* The port a packet reaches, and whether a socket there wants it. */
+/*
+ * The port a packet reaches: its VLAN device's for a tagged one, the real
+ * device's for an untagged one.  @vlan_rules asks the VLAN id to be in the
+ * "vlans" list, as selection without an RX program does.
+ */
 static struct oobnet_port *oobnet_select(struct oobnet_dev *od,
-					 struct sk_buff *skb)
+					 struct sk_buff *skb, bool vlan_rules)
 {
 	struct net_device *dev = od->real;
 	u16 vid;
@@ -57,7 +67,7 @@ static struct oobnet_port *oobnet_select(struct oobnet_dev *od,
 		return oobnet_port_lookup_rcu(od, dev);
 	}
 
-	if (!oobnet_vlan_picked(vid))
+	if (vlan_rules && !oobnet_vlan_picked(vid))
 		return NULL;
 	dev = __vlan_find_dev_deep_rcu(dev, skb_vlan_tag_present(skb) ?
 				       skb->vlan_proto : skb->protocol, vid);
@@ -110,8 +120,9 @@ static int oobnet_takers(struct oobnet_port *port, struct sk_buff *skb,
  */
 bool oobnet_deliver(struct sk_buff *skb)
 {
+	struct oobnet_port *port = NULL;
 	struct oobnet_sock *taker;
-	struct oobnet_port *port;
+	bool claimed = false;
 	struct oobnet_dev *od;
 	bool taken = false;
 	bool udp = false;
@@ -122,7 +133,23 @@ bool oobnet_deliver(struct sk_buff *skb)
 		goto out;
 	oobnet_dev_count(od, OOBNET_RX_OFFERED);
 
-	port = oobnet_select(od, skb);
+	switch (oobnet_rx_prog_run(od, skb)) {
+	case OOBNET_VERDICT_DROP:
+		oobnet_dev_count(od, OOBNET_RX_DROP_PROG);
+		kfree_skb(skb);
+		taken = true;
+		goto out;
+	case OOBNET_VERDICT_ACCEPT:
+		/* Claimed for oob: dropped if no socket takes it. */
+		claimed = true;
+		port = oobnet_select(od, skb, false);
+		break;
+	case OOBNET_VERDICT_VLAN:
+		port = oobnet_select(od, skb, true);
+		break;
+	default:
+		break;
+	}
 	/* A shared skb cannot be untagged in place: leave it. */
 	if (!port || skb_shared(skb))
 		goto inband;
@@ -140,6 +167,12 @@ bool oobnet_deliver(struct sk_buff *skb)
 	/* The takers are found on skb->dev, as the RX thread will. */
 	skb->dev = port->dev;
 	if (!oobnet_takers(port, skb, udp, &taker, 1)) {
+		if (claimed) {
+			oobnet_dev_count(od, OOBNET_RX_DROP_NOSOCK);
+			kfree_skb(skb);
+			taken = true;
+			goto out;
+		}
 		skb->dev = od->real;
 		goto inband;
 	}

@@ -22,6 +22,7 @@
 #include <linux/etherdevice.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
+#include <linux/net_oob.h>
 #include <linux/ip.h>
 #include <linux/udp.h>
 #include <linux/uio.h>
@@ -393,6 +394,59 @@ put:
 	dev_put(dev);
 	oobnet_dev_put(od);
 put_rt:
+	ip_rt_put(rt);
+	return ret;
+}
+
+/**
+ * oobnet_udp_solicit() - Get the next hop to @daddr into the neighbour cache
+ * @os: the socket, whose routing options apply
+ * @daddr: the destination
+ *
+ * Return: 0 when the neighbour is cached, -EINPROGRESS when its resolution
+ * started, -ENXIO when the route leaves through no oob port, or the
+ * routing error.
+ */
+int oobnet_udp_solicit(struct oobnet_sock *os, __be32 daddr)
+{
+	struct sock *sk = os->sk;
+	struct inet_sock *inet = inet_sk(sk);
+	struct net_device *dev;
+	struct neighbour *n;
+	struct flowi4 fl4;
+	struct rtable *rt;
+	__be32 nh;
+	int ret;
+
+	flowi4_init_output(&fl4, READ_ONCE(sk->sk_bound_dev_if),
+			   READ_ONCE(sk->sk_mark), 0, RT_SCOPE_UNIVERSE,
+			   IPPROTO_UDP, 0, daddr, inet->inet_saddr, 0, 0,
+			   sk->sk_uid);
+	rt = ip_route_output_flow(sock_net(sk), &fl4, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	dev = rt->dst.dev;
+	ret = -ENXIO;
+	if (!netif_oob_port(dev))
+		goto out;
+	ret = 0;
+	if (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
+		goto out;
+
+	nh = rt_nexthop(rt, fl4.daddr);
+	n = __ipv4_neigh_lookup(dev, (__force u32)nh);
+	if (!n)
+		n = neigh_create(&arp_tbl, &nh, dev);
+	if (IS_ERR(n)) {
+		ret = PTR_ERR(n);
+		goto out;
+	}
+	if (!(READ_ONCE(n->nud_state) & NUD_VALID)) {
+		neigh_event_send(n, NULL);
+		ret = -EINPROGRESS;
+	}
+	neigh_release(n);
+out:
 	ip_rt_put(rt);
 	return ret;
 }

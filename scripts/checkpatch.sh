@@ -36,7 +36,7 @@ done
 echo "checkpatch: $n patches, $bad with findings"
 
 files=0
-for f in "$top"/oobnet/*.[ch]; do
+for f in "$top"/oobnet/*.[ch] "$top"/oobnet/include/uapi/*.h; do
 	files=$((files + 1))
 	if ! (cd "$tree" && ./scripts/checkpatch.pl --strict --quiet --no-tree \
 		-f "$f") > "$out/$(basename "$f").log" 2>&1; then

@@ -24,6 +24,12 @@
 //       skb head comes back to the pool.
 //   oob-raw-check unload-busy
 //       rmmod oobnet is refused while an oob socket is open.
+//   oob-raw-check rx-prog NS_A DEV_A NS_B DEV_B IPV4_B
+//       An RX program on DEV_B's real device sorts frames by ethertype:
+//       0x88b5 accepted, 0x88b6 dropped, 0x88b7 left in-band (a plain
+//       packet socket gets those), the rest selected as without a
+//       program (in-band UDP to IPV4_B keeps working); the counters say
+//       so, and the bad program descriptors get their errors.
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -32,6 +38,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <future>
 #include <string>
 #include <system_error>
@@ -43,6 +50,7 @@
 #include <linux/capability.h>
 #include <linux/if_ether.h>
 #include <linux/net_oob.h>
+#include <uapi/oobnet.h>
 #include <netinet/in.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -685,6 +693,194 @@ int unload_busy()
 	return oob::checks::exit_code();
 }
 
+// r0 = ethertype; accept 0x88b5, drop 0x88b6, leave 0x88b7 in-band, else
+// select as without a program.
+std::vector<bpf_insn> ethertype_sorter()
+{
+	const auto ld_abs_h = [](std::int32_t off) {
+		return bpf_insn{BPF_LD | BPF_ABS | BPF_H, 0, 0, 0, off};
+	};
+	const auto jeq = [](std::int32_t imm, std::int16_t skip) {
+		return bpf_insn{BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, skip, imm};
+	};
+	const auto ret = [](std::int32_t verdict) {
+		return std::array<bpf_insn, 2>{
+			bpf_insn{BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, verdict},
+			bpf_insn{BPF_JMP | BPF_EXIT, 0, 0, 0, 0}};
+	};
+	std::vector<bpf_insn> p{
+		bpf_insn{BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0},
+		ld_abs_h(type_offset),
+		jeq(0x88b5, 8),
+		jeq(0x88b6, 3),
+		jeq(0x88b7, 4),
+	};
+	for (const int v : {OOBNET_VERDICT_VLAN, OOBNET_VERDICT_DROP, OOBNET_VERDICT_INBAND,
+			    OOBNET_VERDICT_ACCEPT})
+		for (const auto &i : ret(v))
+			p.push_back(i);
+	return p;
+}
+
+// Sends count frames of ethertype from DEV_A; the far end's oob socket
+// (when open) and in-band packet socket for it count what arrives.
+struct sorted {
+	int oob = 0;
+	int inband = 0;
+};
+
+sorted send_sorted(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
+		   const std::string &dev_b, std::uint16_t ethertype, int count, bool far_socket)
+{
+	sorted got;
+	std::promise<mac> ready;
+	auto far_mac = ready.get_future();
+	std::atomic<bool> stop{false};
+	std::thread far([&] {
+		try {
+			const oob::netns::scoped_enter in(ns_b);
+			const auto l = link_of(dev_b);
+			std::optional<on::packet_socket> s;
+			if (far_socket) {
+				s.emplace(ethertype);
+				s->bind(l.ifindex);
+			}
+			oob::unique_fd plain(::socket(AF_PACKET,
+						      SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+						      htons(ethertype)));
+			ready.set_value(parse_mac(l.mac));
+			std::array<std::byte, 2048> buf{};
+			for (int idle = 0; idle < 10 && !stop;) {
+				bool any = false;
+				if (s) {
+					try {
+						(void)s->recv(buf, on::timeout::none());
+						got.oob++;
+						any = true;
+					} catch (const std::system_error &) {
+						// Nothing queued.
+					}
+				}
+				if (::recv(plain.get(), buf.data(), buf.size(), 0) > 0) {
+					got.inband++;
+					any = true;
+				}
+				if (!any) {
+					idle++;
+					std::this_thread::sleep_for(50ms);
+				}
+			}
+		} catch (const std::exception &e) {
+			std::printf("# far end: %s\n", e.what());
+			try {
+				ready.set_value({});
+			} catch (const std::future_error &) {
+				// Set already.
+			}
+		}
+	});
+	{
+		const oob::netns::scoped_enter in(ns_a);
+		const auto l = link_of(dev_a);
+		on::packet_socket s(test_ethertype);
+		s.bind(l.ifindex);
+		const mac dst = far_mac.get();
+		for (int i = 0; i < count; i++) {
+			auto f = make_frame(dst, parse_mac(l.mac), static_cast<std::uint32_t>(i));
+			const std::uint16_t type = htons(ethertype);
+			std::memcpy(f.data() + type_offset, &type, sizeof(type));
+			s.send(f);
+		}
+	}
+	far.join();
+	return got;
+}
+
+int rx_prog(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
+	    const std::string &dev_b, const std::string &ip_b)
+{
+	constexpr int count = 20;
+	const auto prog = on::load_socket_filter(ethertype_sorter());
+	int ifindex = 0;
+	on::counters before;
+	{
+		const oob::netns::scoped_enter in(ns_b);
+		ifindex = link_of(dev_b).ifindex;
+		const auto lo = link_of("lo");
+		on::packet_socket ctl(test_ethertype);
+		expect_errno("RX program on lo, no port", ENXIO,
+			     [&] { on::set_rx_prog(ctl, lo.ifindex, prog.get()); });
+		expect_errno("RX program on no device", ENODEV,
+			     [&] { on::set_rx_prog(ctl, 99999, prog.get()); });
+		expect_errno("RX program from a closed fd", EBADF,
+			     [&] { on::set_rx_prog(ctl, ifindex, 1000); });
+		expect_errno("RX program from a socket fd", EINVAL,
+			     [&] { on::set_rx_prog(ctl, ifindex, ctl.fd()); });
+		const int err = without_net_admin([&] {
+			try {
+				on::set_rx_prog(ctl, ifindex, prog.get());
+			} catch (const std::system_error &e) {
+				return e.code().value();
+			}
+			return 0;
+		});
+		check(err == EPERM,
+		      std::string("RX program without CAP_NET_ADMIN: ") + std::strerror(err));
+		on::set_rx_prog(ctl, ifindex, prog.get());
+		check(value_of(on::device_counters(dev_b), "rx_prog") > 0,
+		      "the device shows its RX program id " +
+			      std::to_string(value_of(on::device_counters(dev_b), "rx_prog")));
+		before = on::device_counters(dev_b);
+	}
+
+	const auto accepted = send_sorted(ns_a, dev_a, ns_b, dev_b, 0x88b5, count, true);
+	check(accepted.oob == count && accepted.inband == 0,
+	      "0x88b5 accepted: oob socket got " + std::to_string(accepted.oob) + ", in-band " +
+		      std::to_string(accepted.inband));
+	const auto dropped = send_sorted(ns_a, dev_a, ns_b, dev_b, 0x88b6, count, true);
+	check(dropped.oob == 0 && dropped.inband == 0,
+	      "0x88b6 dropped: oob " + std::to_string(dropped.oob) + ", in-band " +
+		      std::to_string(dropped.inband));
+	const auto left = send_sorted(ns_a, dev_a, ns_b, dev_b, 0x88b7, count, true);
+	check(left.oob == 0 && left.inband == count,
+	      "0x88b7 left in-band: oob " + std::to_string(left.oob) + ", in-band " +
+		      std::to_string(left.inband));
+	const auto unclaimed = send_sorted(ns_a, dev_a, ns_b, dev_b, 0x88b5, count, false);
+	check(unclaimed.inband == 0, "0x88b5 with no oob socket: not in-band either (" +
+					     std::to_string(unclaimed.inband) + ")");
+	{
+		const oob::netns::scoped_enter in(ns_a);
+		oob::unique_fd udp(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+		const auto to = on::ipv4_address(ip_b, 9);
+		const std::uint32_t probe = 1;
+		// Discard port: nobody answers, ARP and the datagram still go in-band.
+		check(::sendto(udp.get(), &probe, sizeof(probe), 0,
+			       reinterpret_cast<const sockaddr *>(&to),
+			       sizeof(to)) == sizeof(probe),
+		      "in-band UDP to " + ip_b + " sent");
+	}
+	{
+		const oob::netns::scoped_enter in(ns_b);
+		std::this_thread::sleep_for(200ms);
+		const auto after = on::device_counters(dev_b);
+		check(delta(before, after, "rx_drop_prog") == count,
+		      "counted rx_drop_prog " +
+			      std::to_string(delta(before, after, "rx_drop_prog")));
+		check(delta(before, after, "rx_drop_nosock") == count,
+		      "counted rx_drop_nosock " +
+			      std::to_string(delta(before, after, "rx_drop_nosock")));
+		check(delta(before, after, "rx_picked") == count,
+		      "counted rx_picked " + std::to_string(delta(before, after, "rx_picked")));
+		check(delta(before, after, "rx_inband") >= count + 1,
+		      "counted rx_inband +" + std::to_string(delta(before, after, "rx_inband")));
+		on::packet_socket ctl(test_ethertype);
+		on::set_rx_prog(ctl, ifindex, -1);
+		check(value_of(on::device_counters(dev_b), "rx_prog") == 0,
+		      "the RX program is gone");
+	}
+	return oob::checks::exit_code();
+}
+
 int usage()
 {
 	std::fprintf(stderr, "usage: oob-raw-check pingpong NS_A DEV_A NS_B DEV_B COUNT [IPV4_B]\n"
@@ -692,7 +888,8 @@ int usage()
 			     "       oob-raw-check port-down NS DEV\n"
 			     "       oob-raw-check pool NS_A DEV_A NS_B DEV_B\n"
 			     "       oob-raw-check fault NS_A DEV_A NS_B DEV_B down|delete\n"
-			     "       oob-raw-check unload-busy\n");
+			     "       oob-raw-check unload-busy\n"
+			     "       oob-raw-check rx-prog NS_A DEV_A NS_B DEV_B IPV4_B\n");
 	return 2;
 }
 
@@ -716,6 +913,8 @@ int main(int argc, char **argv)
 			return fault(args[1], args[2], args[3], args[4], args[5] == "delete");
 		if (args.size() == 1 && args[0] == "unload-busy")
 			return unload_busy();
+		if (args.size() == 6 && args[0] == "rx-prog")
+			return rx_prog(args[1], args[2], args[3], args[4], args[5]);
 	} catch (const std::exception &e) {
 		std::printf("FAIL %s\n", e.what());
 		return 1;

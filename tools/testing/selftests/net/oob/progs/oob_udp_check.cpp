@@ -10,7 +10,8 @@
 //   oob-udp-check neigh NS_A DEV_A IP_A NS_B DEV_B IP_B
 //       With A's neighbour cache flushed, the first datagram goes through
 //       the in-band IP output (tx_noneigh counts it) and still arrives;
-//       the next one finds the neighbour cached.
+//       the next one finds the neighbour cached; after another flush,
+//       OOBNET_SIOC_SOLICIT resolves it ahead of the third.
 //   oob-udp-check errors NS IP_PEER
 //       The documented errors of UDP oob sockets; IP_PEER is reached
 //       through an oob port of NS.
@@ -271,8 +272,10 @@ int neigh(const std::string &ns_a, const std::string &dev_a, const std::string &
 {
 	echo_end far;
 	auto far_ready = far.ready.get_future();
-	std::thread echo(run_echo, std::ref(far), ns_b, dev_b, 2, 0);
-	long long noneigh_first = -1, noneigh_second = -1;
+	std::thread echo(run_echo, std::ref(far), ns_b, dev_b, 3, 0);
+	long long noneigh_first = -1, noneigh_second = -1, noneigh_solicited = -1;
+	bool first_solicit = true;
+	int solicits = 0;
 	int answered = 0;
 	try {
 		const oob::netns::scoped_enter in(ns_a);
@@ -291,18 +294,34 @@ int neigh(const std::string &ns_a, const std::string &dev_a, const std::string &
 			const auto c = on::device_counters(dev_a);
 			(i == 0 ? noneigh_first : noneigh_second) = delta(c0, c, "tx_noneigh");
 		}
+		// Soliciting keeps the next sender on the oob path.
+		check(std::system(flush.c_str()) == 0,
+		      "flushed the neighbour cache of " + dev_a + " again");
+		first_solicit = on::solicit(s, ip_b);
+		for (solicits = 1; solicits < 200 && !on::solicit(s, ip_b); solicits++)
+			std::this_thread::sleep_for(10ms);
+		s.send(payload(2));
+		answered +=
+			s.recv(buf, on::timeout::after(wait_limit)).length == payload_len ? 1 : 0;
+		noneigh_solicited = delta(c0, on::device_counters(dev_a), "tx_noneigh");
 	} catch (const std::exception &ex) {
 		check(false, std::string("near end: ") + ex.what());
 	}
 	echo.join();
 	if (!far.error.empty())
 		check(false, "far end: " + far.error);
-	check(answered == 2,
-	      "both datagrams went and came back (" + std::to_string(answered) + ")");
+	check(answered == 3,
+	      "all three datagrams went and came back (" + std::to_string(answered) + ")");
 	check(noneigh_first == 1, "the first went through the in-band IP output: tx_noneigh +" +
 					  std::to_string(noneigh_first));
 	check(noneigh_second == 1, "the second found the neighbour cached: tx_noneigh still +" +
 					   std::to_string(noneigh_second));
+	check(!first_solicit && solicits < 200, "a solicit started the resolution, " +
+							std::to_string(solicits) +
+							" calls saw it done");
+	check(noneigh_solicited == 1,
+	      "the solicited datagram found the neighbour: tx_noneigh still +" +
+		      std::to_string(noneigh_solicited));
 	return oob::checks::exit_code();
 }
 

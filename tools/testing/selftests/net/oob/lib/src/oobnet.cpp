@@ -16,8 +16,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <uapi/oobnet.h>
 
 #include <arpa/inet.h>
 
@@ -248,6 +251,40 @@ std::size_t packet_socket::send_to(std::span<const std::byte> frame, const socka
 				   timeout t)
 {
 	return send(frame, t, reinterpret_cast<const sockaddr *>(&dest), sizeof(dest));
+}
+
+unique_fd load_socket_filter(std::span<const bpf_insn> insns)
+{
+	std::array<char, 4096> log{};
+	bpf_attr attr{};
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insn_cnt = static_cast<std::uint32_t>(insns.size());
+	attr.insns = reinterpret_cast<std::uintptr_t>(insns.data());
+	attr.license = reinterpret_cast<std::uintptr_t>("GPL");
+	attr.log_buf = reinterpret_cast<std::uintptr_t>(log.data());
+	attr.log_size = log.size();
+	attr.log_level = 1;
+	const long fd = ::syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (fd < 0)
+		throw_errno(std::string("BPF_PROG_LOAD: ") + log.data());
+	return unique_fd(static_cast<int>(fd));
+}
+
+void set_rx_prog(const socket &through, int ifindex, int prog_fd)
+{
+	oobnet_rx_prog req{ifindex, prog_fd};
+	check_syscall("OOBNET_SIOC_SET_RX_PROG", ::ioctl, through.fd(), OOBNET_SIOC_SET_RX_PROG,
+		      &req);
+}
+
+bool solicit(const udp_socket &s, const std::string &ipv4)
+{
+	const auto addr = ipv4_address(ipv4, 0).sin_addr;
+	if (::ioctl(s.fd(), OOBNET_SIOC_SOLICIT, &addr) == 0)
+		return true;
+	if (errno == EINPROGRESS)
+		return false;
+	throw_errno("OOBNET_SIOC_SOLICIT " + ipv4);
 }
 
 sockaddr_in ipv4_address(const std::string &ipv4, std::uint16_t port)

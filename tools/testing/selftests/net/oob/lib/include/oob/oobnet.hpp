@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 
+#include <linux/bpf.h>
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -98,6 +99,18 @@ public:
 	void set_broadcast(bool on);
 	[[nodiscard]] std::uint16_t local_port() const;
 };
+
+// A socket filter program loaded with bpf(BPF_PROG_LOAD), for
+// set_rx_prog(); the verifier's log is in the error when it refuses.
+[[nodiscard]] unique_fd load_socket_filter(std::span<const bpf_insn> insns);
+
+// OOBNET_SIOC_SET_RX_PROG through any oob socket: the RX program of the
+// real device under ifindex, -1 to remove it.
+void set_rx_prog(const socket &through, int ifindex, int prog_fd);
+
+// OOBNET_SIOC_SOLICIT: true when the next hop to ipv4 is cached, false
+// when its resolution just started.
+[[nodiscard]] bool solicit(const udp_socket &s, const std::string &ipv4);
 
 // An IPv4 socket address.
 [[nodiscard]] sockaddr_in ipv4_address(const std::string &ipv4, std::uint16_t port);
