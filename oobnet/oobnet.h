@@ -103,7 +103,7 @@ struct oobnet_proto {
 	/* Moves skb->data to what the reader gets. */
 	void (*rx_trim)(struct sk_buff *skb);
 	/* Stores the source address of a packet, returns its size. */
-	int (*fill_name)(const struct sk_buff *skb, struct sockaddr_storage *ss);
+	int (*fill_name)(struct sk_buff *skb, struct sockaddr_storage *ss);
 	/* Builds and sends a packet from @from; returns the bytes sent. */
 	ssize_t (*send)(struct oobnet_sock *os, struct sockaddr *name,
 			int namelen, struct iov_iter *from, bool nonblock,
@@ -118,6 +118,8 @@ struct oobnet_sock {
 	struct oobnet_port __rcu *port;	/* bound port, RTNL to change */
 	struct list_head port_next;	/* port->socks */
 	bool port_gone;			/* the bound port went down */
+	/* The device of the last send, for poll(); cleared when it goes. */
+	struct oobnet_dev __rcu *tx_od;
 	struct sk_buff_head rxq;
 	atomic_t rx_bytes;		/* charged against sk->sk_rcvbuf */
 	struct list_head all_next;	/* oobnet_socks */
@@ -125,6 +127,35 @@ struct oobnet_sock {
 	__be16 udp_port;		/* udp: the port hashed under */
 	atomic_long_t stats[OOBNET_SOCK_NR_STATS];
 };
+
+/*
+ * What the RX path keeps in skb->cb of a picked packet: from the gate to
+ * the RX thread, then in a socket's queue, where skb->dev may not outlive
+ * the port.
+ */
+struct oobnet_rx_cb {
+	bool udp;		/* a UDP datagram, see oobnet_udp_parse() */
+	int ifindex;		/* the port it arrived on */
+	unsigned short hatype;	/* that port's link type */
+};
+
+static inline struct oobnet_rx_cb *oobnet_rx_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct oobnet_rx_cb) > sizeof(skb->cb));
+	return (struct oobnet_rx_cb *)skb->cb;
+}
+
+/*
+ * The inode of a sock's socket, 0 once released: lockless, for atomic
+ * context (sock_i_ino() takes a lock that sleeps on PREEMPT_RT).  The
+ * caller holds RCU, under which socket inodes are freed.
+ */
+static inline unsigned long oobnet_sock_ino(const struct sock *sk)
+{
+	struct socket *sock = READ_ONCE(sk->sk_socket);
+
+	return sock ? SOCK_INODE(sock)->i_ino : 0;
+}
 
 static inline struct oobnet_sock *oobnet_sk(const struct sock *sk)
 {
@@ -177,6 +208,7 @@ int oobnet_tx_init(void);
 void oobnet_tx_exit(void);
 bool oobnet_tx_room(struct oobnet_sock *os);
 void oobnet_tx_wake_all(void);
+void oobnet_tx_forget_dev(struct oobnet_dev *od);
 #define OOBNET_TX_HEADROOM	128
 
 /* socket.c: the oob socket calls common to every type. */

@@ -79,15 +79,15 @@ static void oobnet_packet_rx_trim(struct sk_buff *skb)
 	skb_push(skb, skb->data - skb_mac_header(skb));
 }
 
-static int oobnet_packet_fill_name(const struct sk_buff *skb,
+static int oobnet_packet_fill_name(struct sk_buff *skb,
 				   struct sockaddr_storage *ss)
 {
 	struct sockaddr_ll *sll = (struct sockaddr_ll *)ss;
 
 	sll->sll_family = AF_PACKET;
 	sll->sll_protocol = skb->protocol;
-	sll->sll_ifindex = skb->dev->ifindex;
-	sll->sll_hatype = skb->dev->type;
+	sll->sll_ifindex = oobnet_rx_cb(skb)->ifindex;
+	sll->sll_hatype = oobnet_rx_cb(skb)->hatype;
 	sll->sll_pkttype = skb->pkt_type;
 	sll->sll_halen = ETH_ALEN;
 	memcpy(sll->sll_addr, eth_hdr(skb)->h_source, ETH_ALEN);

@@ -169,6 +169,7 @@ static void oobnet_dev_release(struct oobnet_dev *od)
 	od->dead = true;
 	spin_unlock(&od->pool_lock);
 	oobnet_tx_wake_all();
+	oobnet_tx_forget_dev(od);
 	page_pool_destroy(od->pool);
 	netdev_info(od->real, "oob state down\n");
 	oobnet_dev_put(od);

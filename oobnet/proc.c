@@ -88,7 +88,7 @@ static int oobnet_sockets_show(struct seq_file *seq, void *v)
 		if (!net_eq(sock_net(os->sk), net))
 			continue;
 		port = rcu_dereference(os->port);
-		seq_printf(seq, "%lu %s 0x%04x %s", sock_i_ino(os->sk),
+		seq_printf(seq, "%lu %s 0x%04x %s", oobnet_sock_ino(os->sk),
 			   os->proto->name, ntohs(READ_ONCE(os->protocol)),
 			   port ? port->dev->name : "-");
 		for (i = 0; i < OOBNET_SOCK_NR_STATS; i++)

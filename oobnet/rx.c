@@ -39,6 +39,7 @@
 #include <uapi/oobnet.h>
 
 #include "oobnet.h"
+#include "trace.h"
 
 static unsigned int rx_prio = 50;
 module_param(rx_prio, uint, 0644);
@@ -74,17 +75,6 @@ static struct oobnet_port *oobnet_select(struct oobnet_dev *od,
 	if (!dev)
 		return NULL;
 	return oobnet_port_lookup_rcu(od, dev);
-}
-
-/* What the gate learned of a picked packet, for the RX thread. */
-struct oobnet_rx_cb {
-	bool udp;
-};
-
-static struct oobnet_rx_cb *oobnet_rx_cb(struct sk_buff *skb)
-{
-	BUILD_BUG_ON(sizeof(struct oobnet_rx_cb) > sizeof(skb->cb));
-	return (struct oobnet_rx_cb *)skb->cb;
 }
 
 #define OOBNET_MAX_TAKERS	16
@@ -150,9 +140,15 @@ bool oobnet_deliver(struct sk_buff *skb)
 	default:
 		break;
 	}
-	/* A shared skb cannot be untagged in place: leave it. */
-	if (!port || skb_shared(skb))
-		goto inband;
+	/* A shared skb cannot be untagged in place: leave it, or drop it. */
+	if (!port || skb_shared(skb)) {
+		if (!claimed)
+			goto inband;
+		oobnet_dev_count(od, OOBNET_RX_DROP_NOSOCK);
+		kfree_skb(skb);
+		taken = true;
+		goto out;
+	}
 
 	if (port->dev != od->real && !skb_vlan_tag_present(skb)) {
 		/* Same skb unless it is shared, and it is not. */
@@ -178,6 +174,7 @@ bool oobnet_deliver(struct sk_buff *skb)
 	}
 
 	dev_queue_recv_nit(skb, od->real);
+	trace_oobnet_rx_pick(od->real, port->dev, skb);
 	oobnet_rx_cb(skb)->udp = udp;
 	if (skb_queue_len(&od->rx_queue) >= od->rx_queue_max) {
 		oobnet_dev_count(od, OOBNET_RX_DROP_BACKLOG);
@@ -215,8 +212,13 @@ static void oobnet_rx_dispatch(struct oobnet_dev *od, struct sk_buff *skb)
 	n = port ? oobnet_takers(port, skb, udp, takers, ARRAY_SIZE(takers)) : 0;
 	for (i = 0; i < n; i++) {
 		struct sk_buff *copy = i < n - 1 ? skb_clone(skb, GFP_ATOMIC) : skb;
+		unsigned int len = skb->len;
+		bool queued;
 
-		if (!copy || !oobnet_sock_queue(takers[i], copy))
+		/* @copy belongs to the socket's reader once queued. */
+		queued = copy && oobnet_sock_queue(takers[i], copy);
+		trace_oobnet_rx_deliver(port->dev, len, takers[i]->sk, queued);
+		if (!queued)
 			oobnet_dev_count(od, OOBNET_RX_DROP_RCVBUF);
 	}
 	rcu_read_unlock();

@@ -135,6 +135,7 @@ void oobnet_sock_unbind(struct oobnet_sock *os)
 void oobnet_port_unbind_all(struct oobnet_port *port)
 {
 	struct oobnet_sock *os, *tmp;
+	bool any = false;
 
 	ASSERT_RTNL();
 
@@ -142,7 +143,11 @@ void oobnet_port_unbind_all(struct oobnet_port *port)
 		oobnet_sock_unbind(os);
 		WRITE_ONCE(os->port_gone, true);
 		wake_up_interruptible_all(sk_sleep(os->sk));
+		any = true;
 	}
+	/* Before a socket may be bound again: see oobnet_sock_bind_port(). */
+	if (any)
+		synchronize_rcu();
 }
 
 int oobnet_sock_bind(struct sock *sk, struct sockaddr *addr, int len)
@@ -194,6 +199,10 @@ bool oobnet_sock_queue(struct oobnet_sock *os, struct sk_buff *skb)
 		return false;
 	}
 	os->proto->rx_trim(skb);
+	/* The port may go before the reader: keep what recvmsg needs. */
+	oobnet_rx_cb(skb)->ifindex = skb->dev->ifindex;
+	oobnet_rx_cb(skb)->hatype = skb->dev->type;
+	skb->dev = NULL;
 	atomic_add(skb->truesize, &os->rx_bytes);
 	skb_queue_tail(&os->rxq, skb);
 	sk->sk_data_ready(sk);

@@ -23,6 +23,7 @@
 #include <net/page_pool/helpers.h>
 
 #include "oobnet.h"
+#include "trace.h"
 
 static DEFINE_PER_CPU(struct sk_buff_head, oobnet_tx_queue);
 
@@ -39,35 +40,68 @@ static struct oobnet_dev *oobnet_dev_by_pool_rcu(const struct page_pool *pool)
 /* Wakes every oob socket: a sender of any of them may wait on a pool. */
 void oobnet_tx_wake_all(void)
 {
+	struct socket_wq *wq;
 	struct oobnet_sock *os;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(os, &oobnet_socks, all_next)
-		wake_up_interruptible_poll(sk_sleep(os->sk),
-					   EPOLLOUT | EPOLLWRNORM);
+	list_for_each_entry_rcu(os, &oobnet_socks, all_next) {
+		/* A socket being released may have lost its queue already. */
+		wq = rcu_dereference(os->sk->sk_wq);
+		if (skwq_has_sleeper(wq))
+			wake_up_interruptible_poll(&wq->wait,
+						   EPOLLOUT | EPOLLWRNORM);
+	}
 	rcu_read_unlock();
 }
 
-/* The last release of any skb with an oob head or oob storage. */
+/*
+ * The device of a transmit buffer whose head was reallocated on the way
+ * (pskb_expand_head() drops the oob storage mark): the device it was sent
+ * on.  Pointers are compared, never followed.
+ */
+static struct oobnet_dev *oobnet_dev_by_txdev_rcu(const struct net_device *dev)
+{
+	struct oobnet_port *port;
+	struct oobnet_dev *od;
+
+	list_for_each_entry_rcu(od, &oobnet_devs, next) {
+		if (od->real == dev)
+			return od;
+		list_for_each_entry_rcu(port, &od->port_list, dev_next)
+			if (port->dev == dev)
+				return od;
+	}
+	return NULL;
+}
+
+/*
+ * The last release of any skb with an oob head or oob storage.  Only
+ * oobnet's transmit buffers have oob heads, and only the original, not its
+ * clones: each is counted back once.
+ */
 void oobnet_free_skb(struct sk_buff *skb)
 {
-	struct oobnet_dev *od;
+	struct oobnet_dev *od = NULL;
 	struct page *page;
 
-	/* Only the original of ours has the oob head: counted once. */
-	if (skb_is_oob(skb) && skb_has_oob_storage(skb) && skb->head_frag) {
-		page = virt_to_head_page(skb->head);
+	if (skb_is_oob(skb)) {
 		rcu_read_lock();
-		od = page_pool_page_is_pp(page) ?
-		     oobnet_dev_by_pool_rcu(page->pp) : NULL;
+		if (skb_has_oob_storage(skb) && skb->head_frag) {
+			page = virt_to_head_page(skb->head);
+			if (page_pool_page_is_pp(page))
+				od = oobnet_dev_by_pool_rcu(page->pp);
+		} else if (skb->dev) {
+			od = oobnet_dev_by_txdev_rcu(skb->dev);
+		}
 		if (od) {
-			atomic_dec(&od->tx_inflight);
+			trace_oobnet_tx_done(od->real,
+					     atomic_dec_return(&od->tx_inflight));
 			/*
-			 * Order the free buffer before the look at the flag;
-			 * pairs with the barrier in oobnet_tx_take(), so
-			 * either the sender sees the buffer or we see it wait.
+			 * atomic_dec_return() orders the free buffer before
+			 * the look at the flag; with the barrier in
+			 * oobnet_tx_take(), either the sender sees the buffer
+			 * or we see it wait.
 			 */
-			smp_mb__after_atomic();
 			if (READ_ONCE(od->tx_starved)) {
 				WRITE_ONCE(od->tx_starved, false);
 				oobnet_tx_wake_all();
@@ -79,7 +113,8 @@ void oobnet_free_skb(struct sk_buff *skb)
 }
 
 /* Takes a buffer if one is free; *err says why not when none is. */
-static struct sk_buff *oobnet_tx_take(struct oobnet_dev *od, int *err)
+static struct sk_buff *oobnet_tx_take(struct oobnet_sock *os,
+				      struct oobnet_dev *od, int *err)
 {
 	struct sk_buff *skb = NULL;
 	int free;
@@ -89,6 +124,13 @@ static struct sk_buff *oobnet_tx_take(struct oobnet_dev *od, int *err)
 		*err = -ENETDOWN;
 		goto out;
 	}
+	/*
+	 * What poll() watches for room: the device of the last send.  Set
+	 * under the lock while @od lives, so oobnet_tx_forget_dev(), which
+	 * comes after @od dies, clears it.
+	 */
+	if (rcu_access_pointer(os->tx_od) != od)
+		rcu_assign_pointer(os->tx_od, od);
 	*err = -EAGAIN;
 	if (atomic_read(&od->tx_inflight) >= od->pool_max) {
 		WRITE_ONCE(od->tx_starved, true);
@@ -111,33 +153,57 @@ out:
 	return skb;
 }
 
-/* Room for one more send by @os, by its SO_SNDBUF and its device's pool. */
+/*
+ * Room in the pool of the device @os sent through last (or is bound to),
+ * for poll().
+ */
 bool oobnet_tx_room(struct oobnet_sock *os)
 {
 	struct oobnet_port *port;
+	struct oobnet_dev *od;
 	bool room = true;
 
 	rcu_read_lock();
-	port = rcu_dereference(os->port);
-	if (port && atomic_read(&port->od->tx_inflight) >= port->od->pool_max) {
-		WRITE_ONCE(port->od->tx_starved, true);
+	od = rcu_dereference(os->tx_od);
+	if (!od) {
+		port = rcu_dereference(os->port);
+		od = port ? port->od : NULL;
+	}
+	if (od && atomic_read(&od->tx_inflight) >= od->pool_max) {
+		WRITE_ONCE(od->tx_starved, true);
 		/* As in oobnet_tx_take(): a poller gets woken too. */
 		smp_mb();
-		room = atomic_read(&port->od->tx_inflight) < port->od->pool_max;
+		room = atomic_read(&od->tx_inflight) < od->pool_max;
 	}
 	rcu_read_unlock();
 	return room;
 }
 
-static bool oobnet_tx_ready(struct sock *sk, struct oobnet_dev *od,
+/* @od goes: no socket may look at it from poll() any more. */
+void oobnet_tx_forget_dev(struct oobnet_dev *od)
+{
+	struct oobnet_sock *os;
+
+	mutex_lock(&oobnet_socks_lock);
+	list_for_each_entry(os, &oobnet_socks, all_next)
+		if (rcu_access_pointer(os->tx_od) == od)
+			RCU_INIT_POINTER(os->tx_od, NULL);
+	mutex_unlock(&oobnet_socks_lock);
+}
+
+/*
+ * A buffer for @sk, or the reason there is none: -ENOSPC for SO_SNDBUF,
+ * -EAGAIN for the pool (both wait), or a lasting error.
+ */
+static bool oobnet_tx_ready(struct oobnet_sock *os, struct oobnet_dev *od,
 			    struct sk_buff **skbp, int *err)
 {
-	if (!sock_writeable(sk)) {
-		*err = -EAGAIN;
+	if (!sock_writeable(os->sk)) {
+		*err = -ENOSPC;
 		return false;
 	}
-	*skbp = oobnet_tx_take(od, err);
-	return *skbp || *err != -EAGAIN;
+	*skbp = oobnet_tx_take(os, od, err);
+	return *skbp || (*err != -EAGAIN && *err != -ENOSPC);
 }
 
 /**
@@ -153,18 +219,19 @@ static bool oobnet_tx_ready(struct sock *sk, struct oobnet_dev *od,
 struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 				bool nonblock, ktime_t timeout)
 {
-	struct sock *sk = os->sk;
 	struct sk_buff *skb = NULL;
 	int err = 0;
 	long ret;
 
-	if (!oobnet_tx_ready(sk, od, &skb, &err)) {
+	if (!oobnet_tx_ready(os, od, &skb, &err)) {
 		if (err == -EAGAIN)
 			oobnet_dev_count(od, OOBNET_TX_NOBUF);
-		if (nonblock || err != -EAGAIN)
+		if (err != -EAGAIN && err != -ENOSPC)
 			return ERR_PTR(err);
-		ret = wait_event_interruptible_hrtimeout(*sk_sleep(sk),
-							 oobnet_tx_ready(sk, od, &skb,
+		if (nonblock)
+			return ERR_PTR(-EAGAIN);
+		ret = wait_event_interruptible_hrtimeout(*sk_sleep(os->sk),
+							 oobnet_tx_ready(os, od, &skb,
 									 &err),
 							 timeout);
 		if (ret == -ETIME)
@@ -174,7 +241,7 @@ struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 		if (!skb)
 			return ERR_PTR(err);
 	}
-	skb_set_owner_w(skb, sk);
+	skb_set_owner_w(skb, os->sk);
 	return skb;
 }
 
@@ -187,6 +254,7 @@ struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 void oobnet_tx_relay(struct oobnet_dev *od, struct sk_buff *skb)
 {
 	oobnet_dev_count(od, OOBNET_TX_INBAND);
+	trace_oobnet_tx_relay(skb->dev, skb, skb_dst(skb));
 	/* The kick raises the softirq of the CPU the packet is queued on. */
 	migrate_disable();
 	skb_queue_tail(this_cpu_ptr(&oobnet_tx_queue), skb);

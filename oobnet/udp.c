@@ -35,30 +35,37 @@
 
 #include "oobnet.h"
 
-/* UDP oob sockets by local port: hashed under the lock, RCU readers. */
+/* UDP oob sockets by local port: hashed under the mutex, RCU readers. */
 static DEFINE_HASHTABLE(oobnet_udp_hash, 8);
-static DEFINE_SPINLOCK(oobnet_udp_lock);
+static DEFINE_MUTEX(oobnet_udp_lock);
 
 static bool oobnet_udp_hashed(const struct oobnet_sock *os)
 {
 	return !hlist_unhashed_lockless(&os->udp_node);
 }
 
-/* Hashes @os by the local port the in-band socket has now. */
+/*
+ * Hashes @os by the local port the in-band socket has now (none after a
+ * disconnect that released it).  A socket leaving its bucket waits for a
+ * grace period before it joins another, so no reader walks from one
+ * bucket into the other.
+ */
 static void oobnet_udp_rehash(struct oobnet_sock *os)
 {
-	__be16 port = inet_sk(os->sk)->inet_sport;
+	__be16 port;
 
-	spin_lock(&oobnet_udp_lock);
+	mutex_lock(&oobnet_udp_lock);
+	port = READ_ONCE(inet_sk(os->sk)->inet_sport);
 	if (oobnet_udp_hashed(os) && os->udp_port != port) {
 		hash_del_rcu(&os->udp_node);
+		synchronize_rcu();
 		INIT_HLIST_NODE(&os->udp_node);
 	}
 	if (port && !oobnet_udp_hashed(os)) {
 		os->udp_port = port;
 		hash_add_rcu(oobnet_udp_hash, &os->udp_node, (__force u16)port);
 	}
-	spin_unlock(&oobnet_udp_lock);
+	mutex_unlock(&oobnet_udp_lock);
 }
 
 int oobnet_udp_attach(struct oobnet_sock *os, struct socket *sock)
@@ -68,12 +75,13 @@ int oobnet_udp_attach(struct oobnet_sock *os, struct socket *sock)
 	return 0;
 }
 
+/* The sock is freed a grace period later (SOCK_RCU_FREE). */
 static void oobnet_udp_release(struct oobnet_sock *os)
 {
-	spin_lock(&oobnet_udp_lock);
+	mutex_lock(&oobnet_udp_lock);
 	if (oobnet_udp_hashed(os))
 		hash_del_rcu(&os->udp_node);
-	spin_unlock(&oobnet_udp_lock);
+	mutex_unlock(&oobnet_udp_lock);
 }
 
 static int oobnet_udp_bind(struct oobnet_sock *os, struct sockaddr *addr,
@@ -166,11 +174,14 @@ bool oobnet_udp_valid(struct sk_buff *skb)
 	unsigned int len = ntohs(iph->tot_len);
 	const struct udphdr *uh = udp_hdr(skb);
 
-	if (ip_fast_csum(iph, iph->ihl) || len < iph->ihl * 4 + sizeof(*uh) ||
+	unsigned int ihl = iph->ihl * 4;
+
+	if (ip_fast_csum(iph, iph->ihl) || len < ihl + sizeof(*uh) ||
 	    skb->len < len || pskb_trim_rcsum(skb, len))
 		return false;
+	/* The trim may have moved the headers. */
 	uh = udp_hdr(skb);
-	if (ntohs(uh->len) != len - iph->ihl * 4)
+	if (ntohs(uh->len) != len - ihl)
 		return false;
 	if (skb_checksum_init_zero_check(skb, IPPROTO_UDP, uh->check,
 					 inet_compute_pseudo))
@@ -190,7 +201,7 @@ static void oobnet_udp_rx_trim(struct sk_buff *skb)
 	skb_pull(skb, skb_transport_offset(skb) + sizeof(struct udphdr));
 }
 
-static int oobnet_udp_fill_name(const struct sk_buff *skb,
+static int oobnet_udp_fill_name(struct sk_buff *skb,
 				struct sockaddr_storage *ss)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
@@ -221,6 +232,9 @@ static bool oobnet_udp_dest_mac(struct rtable *rt, struct net_device *dev,
 	if (n && (READ_ONCE(n->nud_state) & NUD_VALID)) {
 		neigh_ha_snapshot(mac, n, dev);
 		valid = true;
+		/* A stale entry gets confirmed again, as in-band output does. */
+		if (!(READ_ONCE(n->nud_state) & NUD_CONNECTED))
+			neigh_event_send(n, NULL);
 	}
 	rcu_read_unlock();
 	return valid;

@@ -2,11 +2,13 @@
 // oob-raw-check: raw packet oob sockets across a wire, as a user sees them.
 // Prints one line per check and exits 1 if any failed.
 //
-//   oob-raw-check pingpong NS_A DEV_A NS_B DEV_B COUNT [IPV4_B]
+//   oob-raw-check pingpong NS_A DEV_A NS_B DEV_B COUNT [IPV4_B] [--tap]
 //       COUNT oob round trips of an experimental-ethertype frame from DEV_A
 //       to DEV_B and back (both oob ports), each followed by an in-band UDP
 //       round trip to IPV4_B on the same link when given; then the socket
 //       and device counters must match what was sent and received exactly.
+//       With --tap, a packet tap on DEV_A's real device must see every
+//       frame both ways, and every buffer must come back to the pool.
 //   oob-raw-check errors NS DEV
 //       The documented errors of raw oob sockets and of oob controls; DEV
 //       is an oob port of NS.
@@ -220,9 +222,50 @@ void run_udp_echo(const std::string &ns, std::promise<void> &ready, const std::a
 	}
 }
 
+// A plain ETH_P_ALL packet socket on a device: what tcpdump would see.
+class tap {
+public:
+	explicit tap(int ifindex)
+	    : fd_(::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL)))
+	{
+		if (!fd_)
+			oob::throw_errno("tap socket");
+		sockaddr_ll sll{};
+		sll.sll_family = AF_PACKET;
+		sll.sll_protocol = htons(ETH_P_ALL);
+		sll.sll_ifindex = ifindex;
+		oob::check_syscall("bind tap", ::bind, fd_.get(),
+				   reinterpret_cast<const sockaddr *>(&sll), sizeof(sll));
+	}
+	// Counts the test frames queued so far, tagged or not.
+	void drain()
+	{
+		std::array<std::uint8_t, 2048> buf{};
+		ssize_t n = 0;
+		while ((n = ::recv(fd_.get(), buf.data(), buf.size(), 0)) > 0) {
+			const auto type_at = [&](std::size_t off) {
+				return static_cast<std::size_t>(n) >= off + 2
+					       ? (buf[off] << 8 | buf[off + 1])
+					       : 0;
+			};
+			if (type_at(type_offset) == test_ethertype ||
+			    (type_at(type_offset) == ETH_P_8021Q &&
+			     type_at(type_offset + 4) == test_ethertype))
+				seen_++;
+		}
+	}
+	[[nodiscard]] int seen() const { return seen_; }
+
+private:
+	oob::unique_fd fd_;
+	int seen_ = 0;
+};
+
 int pingpong(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
-	     const std::string &dev_b, int count, const std::string &ip_b)
+	     const std::string &dev_b, int count, const std::string &ip_b, bool with_tap)
 {
+	int tapped = -1;
+	bool drained = false;
 	const bool inband = !ip_b.empty();
 	echo_end far;
 	auto far_mac = far.ready.get_future();
@@ -258,6 +301,9 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 		if (inband)
 			udp_ready.get_future().get();
 		before = on::device_counters(real_of(dev_a));
+		std::optional<tap> t;
+		if (with_tap)
+			t.emplace(link_of(real_of(dev_a)).ifindex);
 		std::array<std::byte, 2048> buf{};
 		for (int i = 0; i < count; i++) {
 			const auto f = make_frame(dst, src, static_cast<std::uint32_t>(i));
@@ -273,6 +319,8 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 				std::memcmp(from_ll(r).sll_addr, dst.data(), ETH_ALEN) == 0 &&
 				from_ll(r).sll_ifindex == l.ifindex;
 			oob_ok += same ? 1 : 0;
+			if (t)
+				t->drain();
 			if (inband) {
 				const std::uint32_t seq = htonl(static_cast<std::uint32_t>(i));
 				::sendto(udp.get(), &seq, sizeof(seq), 0,
@@ -281,6 +329,17 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 				if (::recv(udp.get(), &back, sizeof(back), 0) == sizeof(back) &&
 				    back == seq)
 					inband_ok++;
+			}
+		}
+		if (t) {
+			std::this_thread::sleep_for(50ms);
+			t->drain();
+			tapped = t->seen();
+			// Every buffer back: the tap's clones made none stick.
+			for (int i = 0; i < 100 && !drained; i++) {
+				drained = value_of(on::device_counters(real_of(dev_a)),
+						   "inflight") == 0;
+				std::this_thread::sleep_for(20ms);
 			}
 		}
 		const auto sc = on::socket_counters(s.inode());
@@ -302,6 +361,13 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 		check(false, "far end: " + far.error);
 
 	const std::string n = std::to_string(count);
+	if (with_tap) {
+		check(tapped == 2 * count, "the tap on " + real_of(dev_a) + " saw " +
+						   std::to_string(tapped) + " test frames (want " +
+						   std::to_string(2 * count) + ")");
+		check(drained,
+		      "every buffer of " + real_of(dev_a) + " came back with the tap open");
+	}
 	check(oob_ok == count, "oob round trips " + dev_a + " <-> " + dev_b + ": " +
 				       std::to_string(oob_ok) + "/" + n + " intact");
 	if (inband)
@@ -899,9 +965,12 @@ int main(int argc, char **argv)
 {
 	const std::vector<std::string> args(argv + 1, argv + argc);
 	try {
-		if (args.size() >= 6 && args[0] == "pingpong")
+		if (args.size() >= 6 && args[0] == "pingpong") {
+			const bool with_tap = args.back() == "--tap";
+			const std::size_t n = args.size() - (with_tap ? 1 : 0);
 			return pingpong(args[1], args[2], args[3], args[4], std::stoi(args[5]),
-					args.size() > 6 ? args[6] : std::string());
+					n > 6 ? args[6] : std::string(), with_tap);
+		}
 		if (args.size() == 3 && args[0] == "errors")
 			return errors(args[1], args[2]);
 		if (args.size() == 3 && args[0] == "port-down")
