@@ -173,6 +173,11 @@ bool oobnet_deliver(struct sk_buff *skb)
 		goto inband;
 	}
 
+	/* The receive timestamp: when the gate took it, unless the driver
+	 * stamped it already.
+	 */
+	if (!skb->tstamp)
+		__net_timestamp(skb);
 	dev_queue_recv_nit(skb, od->real);
 	trace_oobnet_rx_pick(od->real, port->dev, skb);
 	oobnet_rx_cb(skb)->udp = udp;

@@ -238,7 +238,8 @@ int oobnet_sock_port_state(const struct oobnet_sock *os)
  */
 static ssize_t oobnet_recv(struct oobnet_sock *os, struct iov_iter *to,
 			   struct sockaddr_storage *name, int *namelen,
-			   unsigned int *flags, bool nonblock, ktime_t timeout)
+			   unsigned int *flags, bool nonblock, ktime_t timeout,
+			   ktime_t *tstamp)
 {
 	bool want_len = *flags & MSG_TRUNC;
 	struct sock *sk = os->sk;
@@ -277,6 +278,8 @@ static ssize_t oobnet_recv(struct oobnet_sock *os, struct iov_iter *to,
 	}
 	if (name)
 		*namelen = os->proto->fill_name(skb, name);
+	if (tstamp)
+		*tstamp = skb->tstamp;
 	oobnet_sock_count(os, OOBNET_SK_RX);
 	consume_skb(skb);
 	return copied;
@@ -304,7 +307,7 @@ ssize_t oobnet_sock_read(struct file *file, struct iov_iter *to)
 
 	return oobnet_on_oob_stage(oobnet_recv(os, to, NULL, NULL, &flags,
 					       file->f_flags & O_NONBLOCK,
-					       KTIME_MAX));
+					       KTIME_MAX, NULL));
 }
 
 ssize_t oobnet_sock_write(struct file *file, struct iov_iter *from)
@@ -317,23 +320,86 @@ ssize_t oobnet_sock_write(struct file *file, struct iov_iter *from)
 						   KTIME_MAX));
 }
 
+/*
+ * The receive timestamp as SO_TIMESTAMP or SO_TIMESTAMPNS (old or new
+ * layout, as the socket asked) into the ancillary data of @m.
+ */
+static int oobnet_put_tstamp(struct sock *sk, ktime_t t, struct oob_msghdr *m)
+{
+	struct timespec64 ts = ktime_to_timespec64(t);
+	bool new = sock_flag(sk, SOCK_TSTAMP_NEW);
+	union {
+		struct __kernel_timespec ts;
+		struct __kernel_old_timespec old_ts;
+		struct __kernel_sock_timeval tv;
+		struct __kernel_old_timeval old_tv;
+	} v;
+	struct cmsghdr h = { .cmsg_level = SOL_SOCKET };
+	void __user *ctl = u64_to_user_ptr(m->ctl);
+	size_t size;
+
+	memset(&v, 0, sizeof(v));
+	if (sock_flag(sk, SOCK_RCVTSTAMPNS)) {
+		h.cmsg_type = new ? SO_TIMESTAMPNS_NEW : SO_TIMESTAMPNS_OLD;
+		size = new ? sizeof(v.ts) : sizeof(v.old_ts);
+		if (new) {
+			v.ts.tv_sec = ts.tv_sec;
+			v.ts.tv_nsec = ts.tv_nsec;
+		} else {
+			v.old_ts.tv_sec = ts.tv_sec;
+			v.old_ts.tv_nsec = ts.tv_nsec;
+		}
+	} else {
+		h.cmsg_type = new ? SO_TIMESTAMP_NEW : SO_TIMESTAMP_OLD;
+		size = new ? sizeof(v.tv) : sizeof(v.old_tv);
+		if (new) {
+			v.tv.tv_sec = ts.tv_sec;
+			v.tv.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
+		} else {
+			v.old_tv.tv_sec = ts.tv_sec;
+			v.old_tv.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
+		}
+	}
+	h.cmsg_len = CMSG_LEN(size);
+	if (m->ctllen < CMSG_SPACE(size)) {
+		m->flags |= MSG_CTRUNC;
+		return 0;
+	}
+	if (copy_to_user(ctl, &h, sizeof(h)) ||
+	    copy_to_user(ctl + CMSG_ALIGN(sizeof(h)), &v, size))
+		return -EFAULT;
+	m->ctllen = CMSG_SPACE(size);
+	return 0;
+}
+
 static int oobnet_msg_recv(struct oobnet_sock *os, struct oob_msghdr *m,
 			   struct iov_iter *iter, bool nonblock, ktime_t timeout)
 {
 	struct sockaddr_storage name;
 	unsigned int flags = m->flags;
+	u32 ctllen = m->ctllen;
+	ktime_t tstamp = 0;
 	int len = 0;
 	ssize_t ret;
 
 	memset(&name, 0, sizeof(name));
 	ret = oobnet_on_oob_stage(oobnet_recv(os, iter, m->name ? &name : NULL,
-					      &len, &flags, nonblock, timeout));
+					      &len, &flags, nonblock, timeout,
+					      &tstamp));
 	if (ret < 0)
 		return ret;
 	m->count = ret;
 	m->flags = flags;
-	/* No ancillary data yet. */
+	/* The only ancillary data: the receive timestamp, when asked. */
 	m->ctllen = 0;
+	if (m->ctl && ctllen && sock_flag(os->sk, SOCK_RCVTSTAMP) && tstamp) {
+		m->ctllen = ctllen;
+		ret = oobnet_put_tstamp(os->sk, tstamp, m);
+		if (m->flags & MSG_CTRUNC)
+			m->ctllen = 0;
+		if (ret)
+			return ret;
+	}
 	if (m->name) {
 		if (copy_to_user(u64_to_user_ptr(m->name), &name,
 				 min_t(u32, m->namelen, len)))

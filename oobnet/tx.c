@@ -242,6 +242,8 @@ struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 			return ERR_PTR(err);
 	}
 	skb_set_owner_w(skb, os->sk);
+	/* SO_TIMESTAMPING: the driver's stamp goes to the error queue. */
+	skb_setup_tx_timestamp(skb, READ_ONCE(os->sk->sk_tsflags));
 	return skb;
 }
 

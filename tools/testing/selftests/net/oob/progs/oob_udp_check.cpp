@@ -12,6 +12,10 @@
 //       the in-band IP output (tx_noneigh counts it) and still arrives;
 //       the next one finds the neighbour cached; after another flush,
 //       OOBNET_SIOC_SOLICIT resolves it ahead of the third.
+//   oob-udp-check timestamps NS_A IP_A NS_B DEV_B IP_B
+//       SO_TIMESTAMPNS gives an oob receive its time, SO_TIMESTAMPING a
+//       send its software transmit time on the error queue; both fall
+//       between the send and the receive.
 //   oob-udp-check errors NS IP_PEER
 //       The documented errors of UDP oob sockets; IP_PEER is reached
 //       through an oob port of NS.
@@ -21,7 +25,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <future>
+#include <optional>
 #include <atomic>
 #include <tuple>
 #include <string>
@@ -31,6 +37,7 @@
 
 #include <arpa/inet.h>
 #include <linux/net_oob.h>
+#include <linux/net_tstamp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -325,6 +332,86 @@ int neigh(const std::string &ns_a, const std::string &dev_a, const std::string &
 	return oob::checks::exit_code();
 }
 
+std::chrono::nanoseconds realtime_now()
+{
+	timespec ts{};
+	::clock_gettime(CLOCK_REALTIME, &ts);
+	return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+// The software transmit time the error queue holds for fd, if any.
+std::optional<std::chrono::nanoseconds> tx_time(int fd)
+{
+	for (int i = 0; i < 100; i++) {
+		alignas(cmsghdr) std::array<std::byte, 512> ctl{};
+		std::array<std::byte, 256> data{};
+		iovec iov{data.data(), data.size()};
+		msghdr m{};
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = ctl.data();
+		m.msg_controllen = ctl.size();
+		if (::recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) >= 0) {
+			for (cmsghdr *h = CMSG_FIRSTHDR(&m); h != nullptr; h = CMSG_NXTHDR(&m, h)) {
+				if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_TIMESTAMPING)
+					continue;
+				std::array<timespec, 3> ts{};
+				std::memcpy(ts.data(), CMSG_DATA(h), sizeof(ts));
+				return std::chrono::seconds(ts[0].tv_sec) +
+				       std::chrono::nanoseconds(ts[0].tv_nsec);
+			}
+		}
+		std::this_thread::sleep_for(10ms);
+	}
+	return std::nullopt;
+}
+
+int timestamps(const std::string &ns_a, const std::string &ip_a, const std::string &ns_b,
+	       const std::string &dev_b, const std::string &ip_b)
+{
+	echo_end far;
+	auto far_ready = far.ready.get_future();
+	std::thread echo(run_echo, std::ref(far), ns_b, dev_b, 1, 0);
+	try {
+		const oob::netns::scoped_enter in(ns_a);
+		on::udp_socket s;
+		s.bind(ip_a, 0);
+		s.connect(ip_b, oob_port);
+		const int on_ = 1;
+		oob::check_syscall("SO_TIMESTAMPNS", ::setsockopt, s.fd(), SOL_SOCKET,
+				   SO_TIMESTAMPNS, &on_, sizeof(on_));
+		const int flags = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |
+				  SOF_TIMESTAMPING_OPT_TSONLY;
+		oob::check_syscall("SO_TIMESTAMPING", ::setsockopt, s.fd(), SOL_SOCKET,
+				   SO_TIMESTAMPING, &flags, sizeof(flags));
+		far_ready.get();
+		std::array<std::byte, 2048> buf{};
+		const auto t0 = realtime_now();
+		s.send(payload(5));
+		const auto r = s.recv(buf, on::timeout::after(wait_limit));
+		const auto t1 = realtime_now();
+		check(r.rx_time.has_value(), "the receive carried SO_TIMESTAMPNS");
+		if (r.rx_time)
+			check(*r.rx_time >= t0 && *r.rx_time <= t1,
+			      "received " + std::to_string((*r.rx_time - t0).count()) +
+				      " ns after the send, " +
+				      std::to_string((t1 - *r.rx_time).count()) +
+				      " ns before the receive returned");
+		const auto tx = tx_time(s.fd());
+		check(tx.has_value(), "the error queue holds the software transmit time");
+		if (tx)
+			check(*tx >= t0 && *tx <= t1, "transmitted " +
+							      std::to_string((*tx - t0).count()) +
+							      " ns after the send call");
+	} catch (const std::exception &ex) {
+		check(false, std::string("near end: ") + ex.what());
+	}
+	echo.join();
+	if (!far.error.empty())
+		check(false, "far end: " + far.error);
+	return oob::checks::exit_code();
+}
+
 int errors(const std::string &ns, const std::string &ip_peer)
 {
 	const oob::netns::scoped_enter in(ns);
@@ -368,6 +455,7 @@ int usage()
 {
 	std::fprintf(stderr, "usage: oob-udp-check pingpong NS_A DEV_A IP_A NS_B DEV_B IP_B COUNT\n"
 			     "       oob-udp-check neigh NS_A DEV_A IP_A NS_B DEV_B IP_B\n"
+			     "       oob-udp-check timestamps NS_A IP_A NS_B DEV_B IP_B\n"
 			     "       oob-udp-check errors NS IP_PEER\n");
 	return 2;
 }
@@ -383,6 +471,8 @@ int main(int argc, char **argv)
 					std::stoi(args[7]));
 		if (args.size() == 7 && args[0] == "neigh")
 			return neigh(args[1], args[2], args[3], args[4], args[5], args[6]);
+		if (args.size() == 6 && args[0] == "timestamps")
+			return timestamps(args[1], args[2], args[3], args[4], args[5]);
 		if (args.size() == 3 && args[0] == "errors")
 			return errors(args[1], args[2]);
 	} catch (const std::exception &e) {

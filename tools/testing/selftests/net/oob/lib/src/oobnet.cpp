@@ -2,6 +2,7 @@
 #include "oob/oobnet.hpp"
 
 #include <array>
+#include <cstring>
 #include <cerrno>
 #include <fstream>
 #include <sstream>
@@ -213,16 +214,26 @@ received socket::recv(std::span<std::byte> buf, timeout t)
 {
 	received r;
 	iovec iov{buf.data(), buf.size()};
+	alignas(cmsghdr) std::array<std::byte, CMSG_SPACE(sizeof(timespec))> ctl{};
 	oob_msghdr msg{};
 	msg.name = reinterpret_cast<std::uintptr_t>(&r.from);
 	msg.namelen = sizeof(r.from);
 	msg.iov = reinterpret_cast<std::uintptr_t>(&iov);
 	msg.iovlen = 1;
+	msg.ctl = reinterpret_cast<std::uintptr_t>(ctl.data());
+	msg.ctllen = ctl.size();
 	msg.flags = MSG_TRUNC;
 	msg.timeout_ns = t.ns;
 	check_syscall("OOB_SIOC_RECVMSG", ::ioctl, fd_.get(), OOB_SIOC_RECVMSG, &msg);
 	r.length = msg.count;
 	r.truncated = (msg.flags & MSG_TRUNC) != 0;
+	const auto *h = reinterpret_cast<const cmsghdr *>(ctl.data());
+	if (msg.ctllen >= CMSG_LEN(sizeof(timespec)) && h->cmsg_level == SOL_SOCKET &&
+	    h->cmsg_type == SO_TIMESTAMPNS) {
+		timespec ts{};
+		std::memcpy(&ts, CMSG_DATA(h), sizeof(ts));
+		r.rx_time = std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+	}
 	return r;
 }
 

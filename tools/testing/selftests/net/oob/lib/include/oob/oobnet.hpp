@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -56,6 +57,8 @@ struct received {
 	std::size_t length = 0;
 	bool truncated = false;
 	sockaddr_storage from{};
+	// The receive time (CLOCK_REALTIME), when SO_TIMESTAMPNS is on.
+	std::optional<std::chrono::nanoseconds> rx_time;
 };
 
 // An oob socket: its I/O goes through OOB_SIOC_SENDMSG / RECVMSG.
