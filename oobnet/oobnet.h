@@ -12,6 +12,8 @@
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <net/flow.h>
+#include <net/route.h>
 #include <net/sock.h>
 
 /* Per real device counters, shown by /proc/net/oobnet/devices. */
@@ -25,6 +27,7 @@ enum oobnet_dev_stat {
 	OOBNET_RX_DROP_NOSOCK,	/* picked, but its socket went meanwhile */
 	OOBNET_RX_DROP_RCVBUF,	/* picked, but the socket's buffer was full */
 	OOBNET_RX_DROP_CSUM,	/* picked, but a header or checksum was bad */
+	OOBNET_RX_DROP_FRAG,	/* fragments of a reassembly that failed */
 	OOBNET_TX_OOB,		/* sent by the oob stage itself */
 	OOBNET_TX_INBAND,	/* relayed to the in-band transmit path */
 	OOBNET_TX_NONEIGH,	/* of which: no cached neighbour, IP output */
@@ -69,6 +72,8 @@ struct oobnet_dev {
 	unsigned int rx_queue_max;
 	wait_queue_head_t rx_wait;
 	struct task_struct *rx_thread;
+	struct list_head frag_list;	/* reassemblies, oldest first */
+	unsigned int frag_queues;	/* the RX thread's, as the list */
 
 	/* The RX program: a socket filter deciding what is picked. */
 	struct bpf_prog __rcu *rx_prog;	/* RTNL to change */
@@ -135,6 +140,7 @@ struct oobnet_sock {
  */
 struct oobnet_rx_cb {
 	bool udp;		/* a UDP datagram, see oobnet_udp_parse() */
+	bool frag;		/* a fragment of one, see oobnet_ipfrag_parse() */
 	int ifindex;		/* the port it arrived on */
 	unsigned short hatype;	/* that port's link type */
 };
@@ -238,6 +244,17 @@ extern const struct oobnet_proto oobnet_packet_proto;
 int oobnet_packet_attach(struct oobnet_sock *os, struct socket *sock);
 
 /* udp.c: UDP over IPv4 oob sockets. */
+struct oobnet_udp_tx {
+	struct oobnet_sock *os;
+	struct oobnet_dev *od;		/* referenced */
+	struct net_device *dev;		/* the port the route leaves through */
+	struct rtable *rt;
+	struct flowi4 fl4;
+	bool have_mac;			/* a cached neighbour, in @mac */
+	u8 mac[ETH_ALEN];
+};
+
+void oobnet_udp_emit(struct oobnet_udp_tx *tx, struct sk_buff *skb);
 extern const struct oobnet_proto oobnet_udp_proto;
 int oobnet_udp_attach(struct oobnet_sock *os, struct socket *sock);
 bool oobnet_udp_parse(struct sk_buff *skb);
@@ -245,6 +262,16 @@ int oobnet_udp_takers(struct sk_buff *skb, struct oobnet_sock **takers,
 		      int max);
 bool oobnet_udp_valid(struct sk_buff *skb);
 int oobnet_udp_solicit(struct oobnet_sock *os, __be32 daddr);
+
+/* ipfrag.c: IPv4 fragmentation of oob sends, reassembly of picked input. */
+ssize_t oobnet_ipfrag_send(struct oobnet_udp_tx *tx, struct iov_iter *from,
+			   size_t len, unsigned int mtu, bool nonblock,
+			   ktime_t timeout);
+bool oobnet_ipfrag_parse(struct sk_buff *skb);
+struct sk_buff *oobnet_ipfrag_add(struct oobnet_dev *od, struct sk_buff *skb);
+void oobnet_ipfrag_expire(struct oobnet_dev *od, bool all);
+long oobnet_ipfrag_next_expiry(struct oobnet_dev *od);
+bool oobnet_udp_any(void);
 
 /* ctl.c: the controls through oob socket ioctls. */
 long oobnet_sock_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg);

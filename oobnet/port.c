@@ -123,6 +123,7 @@ static struct oobnet_dev *oobnet_dev_get(struct net_device *real)
 		goto free;
 	}
 	skb_queue_head_init(&od->rx_queue);
+	INIT_LIST_HEAD(&od->frag_list);
 	od->rx_queue_max = od->pool_max;
 	init_waitqueue_head(&od->rx_wait);
 	ret = oobnet_rx_start(od);

@@ -30,6 +30,7 @@ static const char *const oobnet_dev_stat_names[OOBNET_DEV_NR_STATS] = {
 	[OOBNET_RX_DROP_NOSOCK]	 = "rx_drop_nosock",
 	[OOBNET_RX_DROP_RCVBUF]	 = "rx_drop_rcvbuf",
 	[OOBNET_RX_DROP_CSUM]	 = "rx_drop_csum",
+	[OOBNET_RX_DROP_FRAG]	 = "rx_drop_frag",
 	[OOBNET_TX_OOB]		 = "tx_oob",
 	[OOBNET_TX_INBAND]	 = "tx_inband",
 	[OOBNET_TX_NONEIGH]	 = "tx_noneigh",

@@ -115,6 +115,7 @@ bool oobnet_deliver(struct sk_buff *skb)
 	bool claimed = false;
 	struct oobnet_dev *od;
 	bool taken = false;
+	bool frag = false;
 	bool udp = false;
 
 	rcu_read_lock();
@@ -158,11 +159,15 @@ bool oobnet_deliver(struct sk_buff *skb)
 			goto out;
 		}
 	}
-	if (skb->protocol == htons(ETH_P_IP))
+	if (skb->protocol == htons(ETH_P_IP)) {
 		udp = oobnet_udp_parse(skb);
+		/* Whose a fragment is, only its reassembly tells. */
+		if (!udp && oobnet_udp_any())
+			frag = oobnet_ipfrag_parse(skb);
+	}
 	/* The takers are found on skb->dev, as the RX thread will. */
 	skb->dev = port->dev;
-	if (!oobnet_takers(port, skb, udp, &taker, 1)) {
+	if (!frag && !oobnet_takers(port, skb, udp, &taker, 1)) {
 		if (claimed) {
 			oobnet_dev_count(od, OOBNET_RX_DROP_NOSOCK);
 			kfree_skb(skb);
@@ -181,6 +186,7 @@ bool oobnet_deliver(struct sk_buff *skb)
 	dev_queue_recv_nit(skb, od->real);
 	trace_oobnet_rx_pick(od->real, port->dev, skb);
 	oobnet_rx_cb(skb)->udp = udp;
+	oobnet_rx_cb(skb)->frag = frag;
 	if (skb_queue_len(&od->rx_queue) >= od->rx_queue_max) {
 		oobnet_dev_count(od, OOBNET_RX_DROP_BACKLOG);
 		kfree_skb(skb);
@@ -204,8 +210,17 @@ static void oobnet_rx_dispatch(struct oobnet_dev *od, struct sk_buff *skb)
 	struct oobnet_sock *takers[OOBNET_MAX_TAKERS];
 	bool udp = oobnet_rx_cb(skb)->udp;
 	struct oobnet_port *port;
+	bool whole = false;
 	int i, n;
 
+	if (oobnet_rx_cb(skb)->frag) {
+		skb = oobnet_ipfrag_add(od, skb);
+		if (!skb)
+			return;
+		whole = true;
+		udp = oobnet_udp_parse(skb);
+		oobnet_rx_cb(skb)->udp = udp;
+	}
 	if (udp && !oobnet_udp_valid(skb)) {
 		oobnet_dev_count(od, OOBNET_RX_DROP_CSUM);
 		kfree_skb(skb);
@@ -227,10 +242,16 @@ static void oobnet_rx_dispatch(struct oobnet_dev *od, struct sk_buff *skb)
 			oobnet_dev_count(od, OOBNET_RX_DROP_RCVBUF);
 	}
 	rcu_read_unlock();
-	if (!n) {
-		oobnet_dev_count(od, OOBNET_RX_DROP_NOSOCK);
-		kfree_skb(skb);
+	if (n)
+		return;
+	if (whole && port) {
+		/* A datagram nobody here takes goes on in-band, whole. */
+		skb->dev = od->real;
+		netif_rx(skb);
+		return;
 	}
+	oobnet_dev_count(od, OOBNET_RX_DROP_NOSOCK);
+	kfree_skb(skb);
 }
 
 static int oobnet_rx_thread(void *arg)
@@ -243,9 +264,11 @@ static int oobnet_rx_thread(void *arg)
 	__skb_queue_head_init(&batch);
 	oob_stage_enter();
 	while (!kthread_should_stop()) {
-		wait_event_idle(od->rx_wait,
-				!skb_queue_empty_lockless(&od->rx_queue) ||
-				kthread_should_stop());
+		wait_event_idle_timeout(od->rx_wait,
+					!skb_queue_empty_lockless(&od->rx_queue) ||
+					kthread_should_stop(),
+					oobnet_ipfrag_next_expiry(od));
+		oobnet_ipfrag_expire(od, false);
 		spin_lock_irqsave(&od->rx_queue.lock, flags);
 		skb_queue_splice_init(&od->rx_queue, &batch);
 		spin_unlock_irqrestore(&od->rx_queue.lock, flags);
@@ -279,4 +302,5 @@ void oobnet_rx_stop(struct oobnet_dev *od)
 {
 	kthread_stop(od->rx_thread);
 	skb_queue_purge(&od->rx_queue);
+	oobnet_ipfrag_expire(od, true);
 }

@@ -38,6 +38,13 @@
 /* UDP oob sockets by local port: hashed under the mutex, RCU readers. */
 static DEFINE_HASHTABLE(oobnet_udp_hash, 8);
 static DEFINE_MUTEX(oobnet_udp_lock);
+/* Hashed sockets: while there is one, the gate picks UDP fragments. */
+static atomic_t oobnet_udp_hashed_count = ATOMIC_INIT(0);
+
+bool oobnet_udp_any(void)
+{
+	return atomic_read(&oobnet_udp_hashed_count) > 0;
+}
 
 static bool oobnet_udp_hashed(const struct oobnet_sock *os)
 {
@@ -58,12 +65,14 @@ static void oobnet_udp_rehash(struct oobnet_sock *os)
 	port = READ_ONCE(inet_sk(os->sk)->inet_sport);
 	if (oobnet_udp_hashed(os) && os->udp_port != port) {
 		hash_del_rcu(&os->udp_node);
+		atomic_dec(&oobnet_udp_hashed_count);
 		synchronize_rcu();
 		INIT_HLIST_NODE(&os->udp_node);
 	}
 	if (port && !oobnet_udp_hashed(os)) {
 		os->udp_port = port;
 		hash_add_rcu(oobnet_udp_hash, &os->udp_node, (__force u16)port);
+		atomic_inc(&oobnet_udp_hashed_count);
 	}
 	mutex_unlock(&oobnet_udp_lock);
 }
@@ -79,8 +88,10 @@ int oobnet_udp_attach(struct oobnet_sock *os, struct socket *sock)
 static void oobnet_udp_release(struct oobnet_sock *os)
 {
 	mutex_lock(&oobnet_udp_lock);
-	if (oobnet_udp_hashed(os))
+	if (oobnet_udp_hashed(os)) {
 		hash_del_rcu(&os->udp_node);
+		atomic_dec(&oobnet_udp_hashed_count);
+	}
 	mutex_unlock(&oobnet_udp_lock);
 }
 
@@ -172,9 +183,9 @@ bool oobnet_udp_valid(struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	unsigned int len = ntohs(iph->tot_len);
-	const struct udphdr *uh = udp_hdr(skb);
-
 	unsigned int ihl = iph->ihl * 4;
+	const struct udphdr *uh;
+	bool valid;
 
 	if (ip_fast_csum(iph, iph->ihl) || len < ihl + sizeof(*uh) ||
 	    skb->len < len || pskb_trim_rcsum(skb, len))
@@ -183,10 +194,13 @@ bool oobnet_udp_valid(struct sk_buff *skb)
 	uh = udp_hdr(skb);
 	if (ntohs(uh->len) != len - ihl)
 		return false;
-	if (skb_checksum_init_zero_check(skb, IPPROTO_UDP, uh->check,
-					 inet_compute_pseudo))
-		return false;
-	return !skb_checksum_complete(skb);
+	/* The checksum covers the UDP header on: look from there. */
+	skb_pull_rcsum(skb, ihl);
+	valid = !skb_checksum_init_zero_check(skb, IPPROTO_UDP, uh->check,
+					      inet_compute_pseudo) &&
+		!skb_checksum_complete(skb);
+	skb_push_rcsum(skb, ihl);
+	return valid;
 }
 
 /* A socket without a local port receives nothing. */
@@ -287,6 +301,31 @@ static void oobnet_udp_headers(struct sock *sk, struct sk_buff *skb,
 	skb->protocol = htons(ETH_P_IP);
 }
 
+/*
+ * Sends one datagram, or one fragment of it, built on @skb: to the cached
+ * neighbour, else through the in-band IP output.  Consumes @skb and a
+ * reference on the device it takes itself.
+ */
+void oobnet_udp_emit(struct oobnet_udp_tx *tx, struct sk_buff *skb)
+{
+	struct sock *sk = tx->os->sk;
+
+	skb->priority = READ_ONCE(sk->sk_priority);
+	skb->mark = READ_ONCE(sk->sk_mark);
+	skb->dev = tx->dev;
+	if (tx->have_mac) {
+		/* Headroom is reserved for it: this cannot fail. */
+		dev_hard_header(skb, tx->dev, ETH_P_IP, tx->mac, NULL, skb->len);
+		skb_reset_mac_header(skb);
+	} else {
+		/* The in-band IP output resolves the neighbour. */
+		skb_dst_set(skb, dst_clone(&tx->rt->dst));
+		oobnet_dev_count(tx->od, OOBNET_TX_NONEIGH);
+	}
+	dev_hold(tx->dev);
+	oobnet_tx_relay(tx->od, skb);
+}
+
 static ssize_t oobnet_udp_send(struct oobnet_sock *os, struct sockaddr *name,
 			       int namelen, struct iov_iter *from,
 			       bool nonblock, ktime_t timeout)
@@ -295,14 +334,11 @@ static ssize_t oobnet_udp_send(struct oobnet_sock *os, struct sockaddr *name,
 	size_t len = iov_iter_count(from);
 	struct sock *sk = os->sk;
 	struct inet_sock *inet = inet_sk(sk);
+	struct oobnet_udp_tx tx = { .os = os };
 	struct oobnet_port *port = NULL;
-	struct net_device *dev;
-	struct oobnet_dev *od;
+	unsigned int hlen, mtu;
 	struct sk_buff *skb;
-	u8 mac[ETH_ALEN];
-	struct flowi4 fl4;
 	__be32 daddr, saddr;
-	struct rtable *rt;
 	__be16 dport;
 	ssize_t ret;
 	int oif;
@@ -340,37 +376,44 @@ static ssize_t oobnet_udp_send(struct oobnet_sock *os, struct sockaddr *name,
 	} else if (!oif) {
 		oif = READ_ONCE(inet->uc_index);
 	}
-	flowi4_init_output(&fl4, oif,
+	flowi4_init_output(&tx.fl4, oif,
 			   READ_ONCE(sk->sk_mark), READ_ONCE(inet->tos) & INET_DSCP_MASK,
 			   RT_SCOPE_UNIVERSE, IPPROTO_UDP,
 			   inet_sk_flowi_flags(sk), daddr, saddr, dport,
 			   inet->inet_sport, sk->sk_uid);
-	rt = ip_route_output_flow(sock_net(sk), &fl4, sk);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
+	tx.rt = ip_route_output_flow(sock_net(sk), &tx.fl4, sk);
+	if (IS_ERR(tx.rt))
+		return PTR_ERR(tx.rt);
 	ret = -EACCES;
-	if ((rt->rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST))
+	if ((tx.rt->rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST))
 		goto put_rt;
 
-	dev = rt->dst.dev;
+	tx.dev = tx.rt->dst.dev;
 	rcu_read_lock();
-	od = oobnet_dev_lookup_rcu(oobnet_real_dev(dev));
-	port = od ? oobnet_port_lookup_rcu(od, dev) : NULL;
-	if (!port || !refcount_inc_not_zero(&od->refs))
-		od = NULL;
+	tx.od = oobnet_dev_lookup_rcu(oobnet_real_dev(tx.dev));
+	port = tx.od ? oobnet_port_lookup_rcu(tx.od, tx.dev) : NULL;
+	if (!port || !refcount_inc_not_zero(&tx.od->refs))
+		tx.od = NULL;
 	rcu_read_unlock();
 	ret = -ENXIO;
-	if (!od)
+	if (!tx.od)
 		goto put_rt;
-	dev_hold(dev);
+	tx.have_mac = oobnet_udp_dest_mac(tx.rt, tx.dev, tx.fl4.daddr, tx.mac);
 
-	ret = -EMSGSIZE;
-	if (len + sizeof(struct iphdr) + sizeof(struct udphdr) > dst_mtu(&rt->dst) ||
-	    len + sizeof(struct iphdr) + sizeof(struct udphdr) + ETH_HLEN >
-	    SKB_WITH_OVERHEAD(PAGE_SIZE) - OOBNET_TX_HEADROOM)
+	hlen = sizeof(struct iphdr) + sizeof(struct udphdr);
+	mtu = dst_mtu(&tx.rt->dst);
+	if (len + hlen > mtu ||
+	    len + hlen + LL_RESERVED_SPACE(tx.dev) >
+	    SKB_WITH_OVERHEAD(PAGE_SIZE) - OOBNET_TX_HEADROOM) {
+		/* Fragments, unless the socket forbids them. */
+		ret = -EMSGSIZE;
+		if (ip_sk_ignore_df(sk))
+			ret = oobnet_ipfrag_send(&tx, from, len, mtu, nonblock,
+						 timeout);
 		goto put;
+	}
 
-	skb = oobnet_tx_alloc(os, od, nonblock, timeout);
+	skb = oobnet_tx_alloc(os, tx.od, nonblock, timeout);
 	if (IS_ERR(skb)) {
 		ret = PTR_ERR(skb);
 		goto put;
@@ -381,34 +424,14 @@ static ssize_t oobnet_udp_send(struct oobnet_sock *os, struct sockaddr *name,
 		ret = -EFAULT;
 		goto put;
 	}
-	oobnet_udp_headers(sk, skb, rt, &fl4);
-	skb->priority = READ_ONCE(sk->sk_priority);
-	skb->mark = READ_ONCE(sk->sk_mark);
-	skb->dev = dev;
-
-	if (oobnet_udp_dest_mac(rt, dev, fl4.daddr, mac)) {
-		if (dev_hard_header(skb, dev, ETH_P_IP, mac, NULL, skb->len) < 0) {
-			oobnet_sock_count(os, OOBNET_SK_TX_ERR);
-			kfree_skb(skb);
-			ret = -EINVAL;
-			goto put;
-		}
-		skb_reset_mac_header(skb);
-		ip_rt_put(rt);
-	} else {
-		/* The in-band IP output resolves the neighbour. */
-		skb_dst_set(skb, &rt->dst);
-		oobnet_dev_count(od, OOBNET_TX_NONEIGH);
-	}
+	oobnet_udp_headers(sk, skb, tx.rt, &tx.fl4);
 	oobnet_sock_count(os, OOBNET_SK_TX);
-	oobnet_tx_relay(od, skb);
-	oobnet_dev_put(od);
-	return len;
+	oobnet_udp_emit(&tx, skb);
+	ret = len;
 put:
-	dev_put(dev);
-	oobnet_dev_put(od);
+	oobnet_dev_put(tx.od);
 put_rt:
-	ip_rt_put(rt);
+	ip_rt_put(tx.rt);
 	return ret;
 }
 

@@ -16,6 +16,10 @@
 //       SO_TIMESTAMPNS gives an oob receive its time, SO_TIMESTAMPING a
 //       send its software transmit time on the error queue; both fall
 //       between the send and the receive.
+//   oob-udp-check frags NS_A DEV_A IP_A NS_B DEV_B IP_B
+//       Datagrams over the MTU go in fragments and come back whole, oob to
+//       oob and oob to an in-band echo and back; IP_PMTUDISC_DO forbids
+//       them (EMSGSIZE); a lone fragment expires on the far side.
 //   oob-udp-check errors NS IP_PEER
 //       The documented errors of UDP oob sockets; IP_PEER is reached
 //       through an oob port of NS.
@@ -39,11 +43,14 @@
 #include <linux/net_oob.h>
 #include <linux/net_tstamp.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "oob/check.hpp"
 #include "oob/fd.hpp"
+#include "oob/link.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
 
@@ -58,6 +65,7 @@ constexpr std::uint16_t oob_port = 9000;
 constexpr std::uint16_t inband_port = 7777;
 constexpr std::size_t payload_len = 64;
 constexpr auto wait_limit = 5s;
+constexpr std::size_t max_datagram = 65507;
 
 long long value_of(const on::counters &c, const std::string &key)
 {
@@ -108,7 +116,7 @@ void run_echo(echo_end &e, const std::string &ns, const std::string &dev, int co
 		s.bind("0.0.0.0", oob_port);
 		e.before = on::device_counters(dev);
 		e.ready.set_value();
-		std::array<std::byte, 2048> buf{};
+		std::vector<std::byte> buf(max_datagram);
 		for (int i = 0; i < count; i++) {
 			const auto r = s.recv(buf, on::timeout::after(wait_limit));
 			sockaddr_in from{};
@@ -147,7 +155,7 @@ void run_inband_echo(const std::string &ns, std::promise<void> &ready,
 		oob::check_syscall("SO_RCVTIMEO", ::setsockopt, udp.get(), SOL_SOCKET, SO_RCVTIMEO,
 				   &tv, sizeof(tv));
 		ready.set_value();
-		std::array<std::byte, 2048> buf{};
+		std::vector<std::byte> buf(max_datagram);
 		while (!stop) {
 			sockaddr_in from{};
 			socklen_t flen = sizeof(from);
@@ -412,6 +420,161 @@ int timestamps(const std::string &ns_a, const std::string &ip_a, const std::stri
 	return oob::checks::exit_code();
 }
 
+std::vector<std::byte> big_payload(std::size_t len, std::uint32_t seed)
+{
+	std::vector<std::byte> p(len);
+	for (std::size_t i = 0; i < len; i++)
+		p[i] = static_cast<std::byte>((i * 31 + seed) >> 3);
+	return p;
+}
+
+// Fragments per datagram of len bytes over a 1500-byte MTU.
+int fragments(std::size_t len)
+{
+	constexpr std::size_t room = 1480;
+	const std::size_t total = len + 8;
+	return total + 20 <= 1500 ? 1 : static_cast<int>((total + room - 1) / room);
+}
+
+// An Ethernet frame holding one IPv4 fragment (MF, offset 0) of a UDP
+// datagram that never gets its other fragments.
+std::vector<std::byte> lone_fragment(const oob::link::info &from, const std::string &to_mac,
+				     const std::string &ip_a, const std::string &ip_b)
+{
+	std::vector<std::uint8_t> f(14 + 20 + 16);
+	unsigned m[6] = {};
+	std::sscanf(to_mac.c_str(), "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]);
+	for (int i = 0; i < 6; i++)
+		f[i] = static_cast<std::uint8_t>(m[i]);
+	std::sscanf(from.mac.c_str(), "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4],
+		    &m[5]);
+	for (int i = 0; i < 6; i++)
+		f[6 + i] = static_cast<std::uint8_t>(m[i]);
+	f[12] = 0x08;
+	f[13] = 0x00;
+	iphdr ip{};
+	ip.version = 4;
+	ip.ihl = 5;
+	ip.tot_len = htons(36);
+	ip.id = htons(0x4242);
+	ip.frag_off = htons(IP_MF);
+	ip.ttl = 64;
+	ip.protocol = IPPROTO_UDP;
+	ip.saddr = on::ipv4_address(ip_a, 0).sin_addr.s_addr;
+	ip.daddr = on::ipv4_address(ip_b, 0).sin_addr.s_addr;
+	std::uint32_t sum = 0;
+	std::array<std::uint16_t, 10> words{};
+	std::memcpy(words.data(), &ip, sizeof(ip));
+	for (const auto w : words)
+		sum += w;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	ip.check = static_cast<std::uint16_t>(~sum);
+	std::memcpy(f.data() + 14, &ip, sizeof(ip));
+	udphdr uh{};
+	uh.source = htons(4000);
+	uh.dest = htons(oob_port);
+	uh.len = htons(3000);
+	std::memcpy(f.data() + 34, &uh, sizeof(uh));
+	std::vector<std::byte> out(f.size());
+	std::memcpy(out.data(), f.data(), f.size());
+	return out;
+}
+
+int frags(const std::string &ns_a, const std::string &dev_a, const std::string &ip_a,
+	  const std::string &ns_b, const std::string &dev_b, const std::string &ip_b)
+{
+	const std::vector<std::size_t> sizes{1472, 1473, 3000, 8000, 20000, 65507};
+	echo_end far;
+	auto far_ready = far.ready.get_future();
+	std::thread echo(run_echo, std::ref(far), ns_b, dev_b, static_cast<int>(sizes.size()), 0);
+	std::promise<void> inband_ready;
+	std::atomic<bool> inband_stop{false};
+	std::thread inband(run_inband_echo, ns_b, std::ref(inband_ready), std::cref(inband_stop));
+	int frags_out = 0;
+	try {
+		const oob::netns::scoped_enter in(ns_a);
+		on::udp_socket s;
+		s.bind(ip_a, 0);
+		far_ready.get();
+		inband_ready.get_future().get();
+		std::vector<std::byte> buf(max_datagram);
+		for (const auto len : sizes) {
+			const auto p = big_payload(len, static_cast<std::uint32_t>(len));
+			s.send_to(p, ip_b, oob_port);
+			frags_out += fragments(len);
+			const auto r = s.recv(buf, on::timeout::after(wait_limit));
+			check(r.length == len && std::memcmp(buf.data(), p.data(), len) == 0,
+			      std::to_string(len) + " bytes in " + std::to_string(fragments(len)) +
+				      " fragments, oob to oob and back: " +
+				      std::to_string(r.length) + " bytes intact");
+		}
+		// To an in-band socket and back: the far side hands the whole
+		// datagram in-band, the in-band stack fragments the answer.
+		const auto p = big_payload(4000, 7);
+		s.send_to(p, ip_b, inband_port);
+		const auto r = s.recv(buf, on::timeout::after(wait_limit));
+		check(r.length == p.size() && std::memcmp(buf.data(), p.data(), p.size()) == 0,
+		      "4000 bytes, oob to an in-band echo and back: " + std::to_string(r.length) +
+			      " bytes intact");
+
+		on::udp_socket df;
+		df.bind(ip_a, 0);
+		const int pmtu = IP_PMTUDISC_DO;
+		oob::check_syscall("IP_MTU_DISCOVER", ::setsockopt, df.fd(), IPPROTO_IP,
+				   IP_MTU_DISCOVER, &pmtu, sizeof(pmtu));
+		expect_errno("2000 bytes with IP_PMTUDISC_DO", EMSGSIZE,
+			     [&] { df.send_to(big_payload(2000, 1), ip_b, oob_port); });
+	} catch (const std::exception &ex) {
+		check(false, std::string("near end: ") + ex.what());
+	}
+	echo.join();
+	inband_stop = true;
+	inband.join();
+	if (!far.error.empty()) {
+		check(false, "far end: " + far.error);
+		const oob::netns::scoped_enter in(ns_b);
+		std::printf("# %s", on::table_text("devices").c_str());
+	}
+	const long long picked = delta(far.before, far.after, "rx_picked");
+	check(picked >= frags_out, dev_b + " picked " + std::to_string(picked) + " packets for " +
+					   std::to_string(frags_out) + " fragments sent");
+	check(delta(far.before, far.after, "rx_drop_frag") == 0, dev_b + " dropped no fragment");
+
+	// A lone first fragment: its reassembly expires (frag_timeout_ms).
+	try {
+		std::string mac_b;
+		on::counters before, after;
+		{
+			const oob::netns::scoped_enter in(ns_b);
+			mac_b = oob::link::by_name(dev_b)->mac;
+			before = on::device_counters(dev_b);
+		}
+		// Fragments are picked while a UDP oob socket is bound.
+		on::udp_socket keep;
+		keep.bind("0.0.0.0", 0);
+		{
+			const oob::netns::scoped_enter in(ns_a);
+			const auto l = *oob::link::by_name(dev_a);
+			// Its own ethertype only says what it receives: none of this.
+			on::packet_socket raw(0x88b5);
+			raw.bind(l.ifindex);
+			raw.send(lone_fragment(l, mac_b, ip_a, ip_b));
+		}
+		std::this_thread::sleep_for(1500ms);
+		{
+			const oob::netns::scoped_enter in(ns_b);
+			after = on::device_counters(dev_b);
+		}
+		check(delta(before, after, "rx_drop_frag") == 1,
+		      "a lone fragment expired: rx_drop_frag +" +
+			      std::to_string(delta(before, after, "rx_drop_frag")));
+	} catch (const std::exception &ex) {
+		check(false, std::string("lone fragment: ") + ex.what());
+	}
+	return oob::checks::exit_code();
+}
+
 int errors(const std::string &ns, const std::string &ip_peer)
 {
 	const oob::netns::scoped_enter in(ns);
@@ -443,8 +606,8 @@ int errors(const std::string &ns, const std::string &ip_peer)
 		     [&] { (void)s.recv(buf, on::timeout::none()); });
 	expect_errno("receive with a 20 ms timeout", ETIMEDOUT,
 		     [&] { (void)s.recv(buf, on::timeout::after(20ms)); });
-	std::vector<std::byte> big(1500 - 28 + 1);
-	expect_errno("datagram over the MTU", EMSGSIZE, [&] { s.send_to(big, ip_peer, oob_port); });
+	std::vector<std::byte> big(max_datagram + 1);
+	expect_errno("datagram over 65507 bytes", EMSGSIZE, [&] { s.send_to(big, ip_peer, oob_port); });
 	std::vector<std::byte> fits(1500 - 28);
 	check(s.send_to(fits, ip_peer, oob_port) == fits.size(),
 	      "a datagram of MTU - 28 bytes goes");
@@ -456,6 +619,7 @@ int usage()
 	std::fprintf(stderr, "usage: oob-udp-check pingpong NS_A DEV_A IP_A NS_B DEV_B IP_B COUNT\n"
 			     "       oob-udp-check neigh NS_A DEV_A IP_A NS_B DEV_B IP_B\n"
 			     "       oob-udp-check timestamps NS_A IP_A NS_B DEV_B IP_B\n"
+			     "       oob-udp-check frags NS_A DEV_A IP_A NS_B DEV_B IP_B\n"
 			     "       oob-udp-check errors NS IP_PEER\n");
 	return 2;
 }
@@ -473,6 +637,8 @@ int main(int argc, char **argv)
 			return neigh(args[1], args[2], args[3], args[4], args[5], args[6]);
 		if (args.size() == 6 && args[0] == "timestamps")
 			return timestamps(args[1], args[2], args[3], args[4], args[5]);
+		if (args.size() == 7 && args[0] == "frags")
+			return frags(args[1], args[2], args[3], args[4], args[5], args[6]);
 		if (args.size() == 3 && args[0] == "errors")
 			return errors(args[1], args[2]);
 	} catch (const std::exception &e) {

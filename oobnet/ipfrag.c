@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oobnet: IPv4 fragmentation of oob datagrams, and reassembly of the
+ * fragments picked from diverted input.
+ *
+ * A datagram over the MTU leaves in fragments, one transmit buffer each,
+ * unless the socket forbids fragmentation (IP_MTU_DISCOVER set to DO or
+ * PROBE: EMSGSIZE).  The fragments after the first go first: the first
+ * carries the UDP header, whose checksum covers the data of all.
+ *
+ * While an oob UDP socket exists, the gate picks every IPv4 UDP fragment
+ * reaching a port; the real device's RX thread, the only one to touch its
+ * reassembly queues, puts them back together.  A datagram nobody takes
+ * goes on to the in-band stack whole.  A reassembly not complete within
+ * frag_timeout_ms is dropped (rx_drop_frag), as is one with overlapping
+ * fragments, and the oldest when a device has OOBNET_FRAG_QUEUES pending.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/udp.h>
+#include <linux/uio.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+
+#include "oobnet.h"
+
+static unsigned int frag_timeout_ms = 1000;
+module_param(frag_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(frag_timeout_ms,
+		 "time a reassembly may take before its fragments are dropped (10-30000 ms, default 1000)");
+
+#define OOBNET_FRAG_QUEUES	16
+#define OOBNET_FRAG_MAX		64	/* fragments in one datagram */
+
+/* One datagram being reassembled: the RX thread's only. */
+struct oobnet_frag_queue {
+	struct list_head next;
+	__be32 saddr;
+	__be32 daddr;
+	__be16 id;
+	struct net_device *port;	/* compared, never followed */
+	unsigned long expires;		/* jiffies */
+	unsigned int total;		/* IP payload size, once the last came */
+	unsigned int meat;		/* IP payload bytes received */
+	unsigned int nr;
+	struct sk_buff *frags[OOBNET_FRAG_MAX];
+};
+
+static unsigned int oobnet_frag_offset(const struct sk_buff *skb)
+{
+	return (ntohs(ip_hdr(skb)->frag_off) & IP_OFFSET) << 3;
+}
+
+static unsigned int oobnet_frag_len(const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	return ntohs(iph->tot_len) - iph->ihl * 4;
+}
+
+/**
+ * oobnet_ipfrag_parse() - Check a received IPv4 packet for a UDP fragment
+ * @skb: the packet, data at its IPv4 header
+ *
+ * Sets the network header; checks the IP header and trims the padding.
+ *
+ * Return: true for a fragment of a UDP datagram.
+ */
+bool oobnet_ipfrag_parse(struct sk_buff *skb)
+{
+	const struct iphdr *iph;
+	unsigned int ihl, len;
+
+	if (skb->pkt_type == PACKET_OTHERHOST ||
+	    !pskb_may_pull(skb, sizeof(*iph)))
+		return false;
+	iph = (const struct iphdr *)skb->data;
+	ihl = iph->ihl * 4;
+	len = ntohs(iph->tot_len);
+	if (iph->version != 4 || ihl < sizeof(*iph) ||
+	    iph->protocol != IPPROTO_UDP || !ip_is_fragment(iph) ||
+	    len <= ihl || len > skb->len || !pskb_may_pull(skb, ihl) ||
+	    ip_fast_csum(skb->data, ((struct iphdr *)skb->data)->ihl))
+		return false;
+	if (pskb_trim_rcsum(skb, len))
+		return false;
+	skb_reset_network_header(skb);
+	return true;
+}
+
+static void oobnet_frag_free(struct oobnet_dev *od,
+			     struct oobnet_frag_queue *q, bool dropped)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nr; i++)
+		kfree_skb(q->frags[i]);
+	if (dropped)
+		oobnet_dev_count(od, OOBNET_RX_DROP_FRAG);
+	list_del(&q->next);
+	od->frag_queues--;
+	kfree(q);
+}
+
+static struct oobnet_frag_queue *oobnet_frag_find(struct oobnet_dev *od,
+						  const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct oobnet_frag_queue *q;
+
+	list_for_each_entry(q, &od->frag_list, next)
+		if (q->saddr == iph->saddr && q->daddr == iph->daddr &&
+		    q->id == iph->id && q->port == skb->dev)
+			return q;
+
+	if (od->frag_queues == OOBNET_FRAG_QUEUES)
+		oobnet_frag_free(od, list_first_entry(&od->frag_list,
+						      struct oobnet_frag_queue,
+						      next), true);
+	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	if (!q)
+		return NULL;
+	q->saddr = iph->saddr;
+	q->daddr = iph->daddr;
+	q->id = iph->id;
+	q->port = skb->dev;
+	q->expires = jiffies +
+		msecs_to_jiffies(clamp(READ_ONCE(frag_timeout_ms), 10U, 30000U));
+	list_add_tail(&q->next, &od->frag_list);
+	od->frag_queues++;
+	return q;
+}
+
+static int oobnet_frag_cmp(const void *a, const void *b)
+{
+	unsigned int oa = oobnet_frag_offset(*(struct sk_buff * const *)a);
+	unsigned int ob = oobnet_frag_offset(*(struct sk_buff * const *)b);
+
+	return oa < ob ? -1 : oa > ob;
+}
+
+/* All the pieces are there: one linear datagram, or NULL if they overlap. */
+static struct sk_buff *oobnet_frag_join(struct oobnet_frag_queue *q)
+{
+	struct sk_buff *first, *skb;
+	unsigned int i, ihl, at = 0;
+	struct iphdr *iph;
+
+	sort(q->frags, q->nr, sizeof(q->frags[0]), oobnet_frag_cmp, NULL);
+	first = q->frags[0];
+	ihl = ip_hdrlen(first);
+	/* Room for the Ethernet header, and a VLAN tag should it go back in. */
+	skb = alloc_skb(OOBNET_TX_HEADROOM + ihl + q->total, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, OOBNET_TX_HEADROOM);
+	skb_reset_network_header(skb);
+	skb_put_data(skb, ip_hdr(first), ihl);
+	for (i = 0; i < q->nr; i++) {
+		struct sk_buff *f = q->frags[i];
+		unsigned int len = oobnet_frag_len(f);
+
+		if (oobnet_frag_offset(f) != at ||
+		    skb_copy_bits(f, ip_hdrlen(f), skb_put(skb, len), len)) {
+			kfree_skb(skb);
+			return NULL;
+		}
+		at += len;
+	}
+	iph = ip_hdr(skb);
+	iph->tot_len = htons(ihl + q->total);
+	iph->frag_off = 0;
+	ip_send_check(iph);
+
+	/* What the gate had set up for the first fragment. */
+	__skb_push(skb, ETH_HLEN);
+	skb_reset_mac_header(skb);
+	memcpy(skb_mac_header(skb), skb_mac_header(first), ETH_HLEN);
+	__skb_pull(skb, ETH_HLEN);
+	skb->protocol = first->protocol;
+	skb->pkt_type = first->pkt_type;
+	skb->dev = first->dev;
+	skb->tstamp = first->tstamp;
+	if (skb_vlan_tag_present(first))
+		__vlan_hwaccel_put_tag(skb, first->vlan_proto, first->vlan_tci);
+	return skb;
+}
+
+/**
+ * oobnet_ipfrag_add() - Queue a picked fragment for reassembly
+ * @od: the device it arrived on
+ * @skb: the fragment, skb->dev its port
+ *
+ * Context: the device's RX thread.
+ * Return: the whole datagram once its last piece came, else NULL.
+ */
+struct sk_buff *oobnet_ipfrag_add(struct oobnet_dev *od, struct sk_buff *skb)
+{
+	unsigned int off = oobnet_frag_offset(skb), len = oobnet_frag_len(skb);
+	struct oobnet_frag_queue *q = oobnet_frag_find(od, skb);
+	struct sk_buff *whole;
+	bool last = !(ip_hdr(skb)->frag_off & htons(IP_MF));
+
+	if (!q) {
+		oobnet_dev_count(od, OOBNET_RX_DROP_FRAG);
+		kfree_skb(skb);
+		return NULL;
+	}
+	/* A fragment past the end, a second end, or one too many. */
+	if ((q->total && (off + len > q->total || last)) ||
+	    (last && q->meat > off + len) || q->nr == OOBNET_FRAG_MAX ||
+	    (!last && (len & 7))) {
+		kfree_skb(skb);
+		oobnet_frag_free(od, q, true);
+		return NULL;
+	}
+	if (last)
+		q->total = off + len;
+	q->frags[q->nr++] = skb;
+	q->meat += len;
+	if (!q->total || q->meat < q->total)
+		return NULL;
+
+	whole = q->meat == q->total ? oobnet_frag_join(q) : NULL;
+	oobnet_frag_free(od, q, !whole);
+	return whole;
+}
+
+/* Drops the reassemblies that took too long, or all of them. */
+void oobnet_ipfrag_expire(struct oobnet_dev *od, bool all)
+{
+	struct oobnet_frag_queue *q, *tmp;
+
+	list_for_each_entry_safe(q, tmp, &od->frag_list, next)
+		if (all || time_after_eq(jiffies, q->expires))
+			oobnet_frag_free(od, q, !all);
+}
+
+/* How long the RX thread may sleep before a reassembly expires. */
+long oobnet_ipfrag_next_expiry(struct oobnet_dev *od)
+{
+	struct oobnet_frag_queue *q;
+
+	if (list_empty(&od->frag_list))
+		return MAX_SCHEDULE_TIMEOUT;
+	q = list_first_entry(&od->frag_list, struct oobnet_frag_queue, next);
+	return time_after(q->expires, jiffies) ? q->expires - jiffies : 0;
+}
+
+/*
+ * Builds and sends fragment @nr of @tx's datagram: @len bytes of IP
+ * payload at offset @off, the UDP header included in the first.
+ */
+static int oobnet_frag_emit(struct oobnet_udp_tx *tx, struct iov_iter *from,
+			    unsigned int off, unsigned int len, bool more,
+			    __be16 id, struct udphdr *uh, __wsum *csum,
+			    bool nonblock, ktime_t timeout)
+{
+	struct sock *sk = tx->os->sk;
+	struct inet_sock *inet = inet_sk(sk);
+	unsigned int data = off ? len : len - sizeof(*uh);
+	struct sk_buff *skb;
+	struct iphdr *iph;
+	__wsum part = 0;
+	int ttl;
+
+	skb = oobnet_tx_alloc(tx->os, tx->od, nonblock, timeout);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
+	if (!csum_and_copy_from_iter_full(skb_put(skb, data), data, &part,
+					  from)) {
+		oobnet_sock_count(tx->os, OOBNET_SK_TX_ERR);
+		kfree_skb(skb);
+		return -EFAULT;
+	}
+	if (off) {
+		*csum = csum_block_add(*csum, part, off - sizeof(*uh));
+	} else {
+		*csum = csum_add(*csum, part);
+		uh->check = csum_tcpudp_magic(tx->fl4.saddr, tx->fl4.daddr,
+					      ntohs(uh->len), IPPROTO_UDP,
+					      csum_partial(uh, sizeof(*uh),
+							   *csum));
+		if (!uh->check)
+			uh->check = CSUM_MANGLED_0;
+		memcpy(skb_push(skb, sizeof(*uh)), uh, sizeof(*uh));
+	}
+	skb_reset_transport_header(skb);
+	skb->ip_summed = CHECKSUM_NONE;
+
+	ttl = ipv4_is_multicast(tx->fl4.daddr) ? READ_ONCE(inet->mc_ttl) :
+						 READ_ONCE(inet->uc_ttl);
+	if (ttl < 0)
+		ttl = ip4_dst_hoplimit(&tx->rt->dst);
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->tos = READ_ONCE(inet->tos);
+	iph->tot_len = htons(skb->len);
+	iph->id = id;
+	iph->frag_off = htons((off >> 3) | (more ? IP_MF : 0));
+	iph->ttl = ttl;
+	iph->protocol = IPPROTO_UDP;
+	iph->check = 0;
+	iph->saddr = tx->fl4.saddr;
+	iph->daddr = tx->fl4.daddr;
+	ip_send_check(iph);
+	skb->protocol = htons(ETH_P_IP);
+	oobnet_udp_emit(tx, skb);
+	return 0;
+}
+
+/**
+ * oobnet_ipfrag_send() - Send a datagram over the MTU in fragments
+ * @tx: the datagram's route, port and neighbour
+ * @from: its data
+ * @len: the size of @from
+ * @mtu: the route's MTU
+ * @nonblock: fail with -EAGAIN instead of waiting for a buffer
+ * @timeout: how long to wait for each buffer
+ *
+ * Each fragment is sent as soon as it is built, so that its buffer comes
+ * back while the next one is built: a failure midway leaves the fragments
+ * sent already to expire at the receiver.
+ *
+ * Return: @len, or the error.
+ */
+ssize_t oobnet_ipfrag_send(struct oobnet_udp_tx *tx, struct iov_iter *from,
+			   size_t len, unsigned int mtu, bool nonblock,
+			   ktime_t timeout)
+{
+	unsigned int total = len + sizeof(struct udphdr), room, off;
+	struct sock *sk = tx->os->sk;
+	struct udphdr uh = {
+		.source = tx->fl4.fl4_sport,
+		.dest = tx->fl4.fl4_dport,
+		.len = htons(total),
+	};
+	struct iov_iter rest = *from;
+	struct iphdr id_hdr = {
+		.saddr = tx->fl4.saddr,
+		.daddr = tx->fl4.daddr,
+		.protocol = IPPROTO_UDP,
+	};
+	__wsum csum = 0;
+	int ret;
+
+	/* IP payload per fragment: a multiple of 8 that fits both. */
+	room = min_t(unsigned int, mtu,
+		     SKB_WITH_OVERHEAD(PAGE_SIZE) - OOBNET_TX_HEADROOM) -
+	       sizeof(struct iphdr);
+	room &= ~7U;
+	if (room < 8 || DIV_ROUND_UP(total, room) > OOBNET_FRAG_MAX)
+		return -EMSGSIZE;
+	__ip_select_ident(sock_net(sk), &id_hdr, 1);
+
+	/* The rest first, then the first with the checksum of all. */
+	iov_iter_advance(&rest, room - sizeof(uh));
+	for (off = room; off < total; off += room) {
+		ret = oobnet_frag_emit(tx, &rest, off,
+				       min(room, total - off),
+				       off + room < total, id_hdr.id, &uh,
+				       &csum, nonblock, timeout);
+		if (ret)
+			return ret;
+	}
+	ret = oobnet_frag_emit(tx, from, 0, room, true, id_hdr.id, &uh, &csum,
+			       nonblock, timeout);
+	if (ret)
+		return ret;
+	iov_iter_advance(from, len - (room - sizeof(uh)));
+	oobnet_sock_count(tx->os, OOBNET_SK_TX);
+	return len;
+}
