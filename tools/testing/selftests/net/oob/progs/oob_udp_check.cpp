@@ -607,7 +607,8 @@ int errors(const std::string &ns, const std::string &ip_peer)
 	expect_errno("receive with a 20 ms timeout", ETIMEDOUT,
 		     [&] { (void)s.recv(buf, on::timeout::after(20ms)); });
 	std::vector<std::byte> big(max_datagram + 1);
-	expect_errno("datagram over 65507 bytes", EMSGSIZE, [&] { s.send_to(big, ip_peer, oob_port); });
+	expect_errno("datagram over 65507 bytes", EMSGSIZE,
+		     [&] { s.send_to(big, ip_peer, oob_port); });
 	std::vector<std::byte> fits(1500 - 28);
 	check(s.send_to(fits, ip_peer, oob_port) == fits.size(),
 	      "a datagram of MTU - 28 bytes goes");
