@@ -16,6 +16,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpuhotplug.h>
 #include <linux/net_oob.h>
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
@@ -302,12 +303,42 @@ void oobnet_tx_backlog(void)
 	}
 }
 
+static enum cpuhp_state oobnet_tx_cpuhp;
+
+/* A CPU went offline: what it still had to send goes through this one. */
+static int oobnet_tx_cpu_dead(unsigned int cpu)
+{
+	struct sk_buff_head *dead = per_cpu_ptr(&oobnet_tx_queue, cpu);
+	struct sk_buff_head batch;
+	unsigned long flags;
+
+	__skb_queue_head_init(&batch);
+	spin_lock_irqsave(&dead->lock, flags);
+	skb_queue_splice_init(dead, &batch);
+	spin_unlock_irqrestore(&dead->lock, flags);
+	if (skb_queue_empty(&batch))
+		return 0;
+
+	migrate_disable();
+	spin_lock_irqsave(&this_cpu_ptr(&oobnet_tx_queue)->lock, flags);
+	skb_queue_splice_tail(&batch, this_cpu_ptr(&oobnet_tx_queue));
+	spin_unlock_irqrestore(&this_cpu_ptr(&oobnet_tx_queue)->lock, flags);
+	netif_tx_kick_inband();
+	migrate_enable();
+	return 0;
+}
+
 int oobnet_tx_init(void)
 {
-	int cpu;
+	int cpu, ret;
 
 	for_each_possible_cpu(cpu)
 		skb_queue_head_init(per_cpu_ptr(&oobnet_tx_queue, cpu));
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "net/oobnet:dead",
+					NULL, oobnet_tx_cpu_dead);
+	if (ret < 0)
+		return ret;
+	oobnet_tx_cpuhp = ret;
 	return 0;
 }
 
@@ -317,6 +348,7 @@ void oobnet_tx_exit(void)
 	struct sk_buff *skb;
 	int cpu;
 
+	cpuhp_remove_state_nocalls(oobnet_tx_cpuhp);
 	for_each_possible_cpu(cpu) {
 		struct sk_buff_head *q = per_cpu_ptr(&oobnet_tx_queue, cpu);
 

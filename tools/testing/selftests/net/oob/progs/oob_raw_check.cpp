@@ -20,10 +20,10 @@
 //       sender keeps the in-band relay off its CPU, so non-blocking sends
 //       take exactly 16 buffers, then get EAGAIN; a blocking send recovers
 //       and DEV_B receives every frame sent.
-//   oob-raw-check fault NS_A DEV_A NS_B DEV_B down|delete
-//       DEV_A's link goes down (or DEV_A, a VLAN device, is deleted) under
-//       a sender: it stops with ENETDOWN, the port is gone, and every oob
-//       skb head comes back to the pool.
+//   oob-raw-check fault NS_A DEV_A NS_B DEV_B down|delete|port-off
+//       DEV_A's link goes down (or DEV_A, a VLAN device, is deleted, or
+//       its port is switched off) under a sender: it stops with ENETDOWN,
+//       the port is gone, and every oob skb head comes back to the pool.
 //   oob-raw-check unload-busy
 //       rmmod oobnet is refused while an oob socket is open.
 //   oob-raw-check rx-prog NS_A DEV_A NS_B DEV_B IPV4_B
@@ -719,7 +719,9 @@ int fault(const std::string &ns_a, const std::string &dev_a, const std::string &
 	while (!sending)
 		std::this_thread::sleep_for(10ms);
 	std::this_thread::sleep_for(200ms);
-	{
+	if (kind == fault_kind::port_off) {
+		on::set_port(ns_a, dev_a, false);
+	} else {
 		const oob::netns::scoped_enter in(ns_a);
 		const auto l = link_of(dev_a);
 		oob::link::rtnl nl;
@@ -731,7 +733,9 @@ int fault(const std::string &ns_a, const std::string &dev_a, const std::string &
 	sender.join();
 	far.stop = true;
 	counter.join();
-	const std::string what = dev_a + (remove ? " deleted" : " down");
+	const std::string what = dev_a + (remove			 ? " deleted"
+					  : kind == fault_kind::port_off ? " no port any more"
+									 : " down");
 	check(error == ENETDOWN, what + " under a sender: it stopped with " + std::strerror(error));
 	check(sent > 0 && counted == sent,
 	      "sent " + std::to_string(sent) + ", counted " + std::to_string(counted));
@@ -739,7 +743,7 @@ int fault(const std::string &ns_a, const std::string &dev_a, const std::string &
 	if (!remove)
 		check(!on::port(ns_a, dev_a), dev_a + " is no port any more");
 	check(heads_back(heads), "every oob skb head came back");
-	if (!remove) {
+	if (kind == fault_kind::down) {
 		const oob::netns::scoped_enter in(ns_a);
 		oob::link::rtnl nl;
 		nl.set_up(link_of(dev_a).ifindex, true);
@@ -949,13 +953,14 @@ int rx_prog(const std::string &ns_a, const std::string &dev_a, const std::string
 
 int usage()
 {
-	std::fprintf(stderr, "usage: oob-raw-check pingpong NS_A DEV_A NS_B DEV_B COUNT [IPV4_B]\n"
-			     "       oob-raw-check errors NS DEV\n"
-			     "       oob-raw-check port-down NS DEV\n"
-			     "       oob-raw-check pool NS_A DEV_A NS_B DEV_B\n"
-			     "       oob-raw-check fault NS_A DEV_A NS_B DEV_B down|delete\n"
-			     "       oob-raw-check unload-busy\n"
-			     "       oob-raw-check rx-prog NS_A DEV_A NS_B DEV_B IPV4_B\n");
+	std::fprintf(stderr,
+		     "usage: oob-raw-check pingpong NS_A DEV_A NS_B DEV_B COUNT [IPV4_B]\n"
+		     "       oob-raw-check errors NS DEV\n"
+		     "       oob-raw-check port-down NS DEV\n"
+		     "       oob-raw-check pool NS_A DEV_A NS_B DEV_B\n"
+		     "       oob-raw-check fault NS_A DEV_A NS_B DEV_B down|delete|port-off\n"
+		     "       oob-raw-check unload-busy\n"
+		     "       oob-raw-check rx-prog NS_A DEV_A NS_B DEV_B IPV4_B\n");
 	return 2;
 }
 

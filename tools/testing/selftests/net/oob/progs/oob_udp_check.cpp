@@ -7,6 +7,9 @@
 //       echo bound to port 9000 on IP_B's side, each followed by an in-band
 //       UDP round trip on the same link; then a broadcast and a multicast
 //       datagram to the echo's port; the counters must match exactly.
+//   oob-udp-check pingpong-prog NS_A DEV_A IP_A NS_B DEV_B IP_B COUNT
+//       pingpong with an RX program on both real devices taking UDP to
+//       port 9000 and leaving everything else in-band: selection by eBPF.
 //   oob-udp-check neigh NS_A DEV_A IP_A NS_B DEV_B IP_B
 //       With A's neighbour cache flushed, the first datagram goes through
 //       the in-band IP output (tx_noneigh counts it) and still arrives;
@@ -40,7 +43,10 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
 #include <linux/net_oob.h>
+#include <uapi/oobnet.h>
 #include <linux/net_tstamp.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -280,6 +286,55 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 			      std::to_string(delta(*b, *a, "rx_inband")));
 	}
 	return oob::checks::exit_code();
+}
+
+// Accepts IPv4 UDP to oob_port (header without options), leaves the rest
+// in-band.
+std::vector<bpf_insn> udp_port_picker()
+{
+	const auto ld_abs = [](int size, std::int32_t off) {
+		return bpf_insn{static_cast<std::uint8_t>(BPF_LD | BPF_ABS | size), 0, 0, 0, off};
+	};
+	const auto jne = [](std::int32_t imm, std::int16_t skip) {
+		return bpf_insn{BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, skip, imm};
+	};
+	const auto mov = [](std::int32_t v) {
+		return bpf_insn{BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, v};
+	};
+	const bpf_insn exit_insn{BPF_JMP | BPF_EXIT, 0, 0, 0, 0};
+	return {
+		bpf_insn{BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0},
+		ld_abs(BPF_H, 12),   // ethertype
+		jne(ETH_P_IP, 8),    // -> in-band
+		ld_abs(BPF_B, 14),   // version and header length
+		jne(0x45, 6),	     // -> in-band
+		ld_abs(BPF_B, 23),   // protocol
+		jne(IPPROTO_UDP, 4), // -> in-band
+		ld_abs(BPF_H, 36),   // destination port
+		jne(oob_port, 2),    // -> in-band
+		mov(OOBNET_VERDICT_ACCEPT),
+		exit_insn,
+		mov(OOBNET_VERDICT_INBAND),
+		exit_insn,
+	};
+}
+
+int pingpong_prog(const std::string &ns_a, const std::string &dev_a, const std::string &ip_a,
+		  const std::string &ns_b, const std::string &dev_b, const std::string &ip_b,
+		  int count)
+{
+	const auto prog = on::load_socket_filter(udp_port_picker());
+	const auto attach = [&](const std::string &ns, const std::string &dev, int fd) {
+		const oob::netns::scoped_enter in(ns);
+		on::udp_socket ctl;
+		on::set_rx_prog(ctl, oob::link::by_name(dev)->ifindex, fd);
+	};
+	attach(ns_a, dev_a, prog.get());
+	attach(ns_b, dev_b, prog.get());
+	const int ret = pingpong(ns_a, dev_a, ip_a, ns_b, dev_b, ip_b, count);
+	attach(ns_a, dev_a, -1);
+	attach(ns_b, dev_b, -1);
+	return ret;
 }
 
 int neigh(const std::string &ns_a, const std::string &dev_a, const std::string &ip_a,
@@ -617,11 +672,13 @@ int errors(const std::string &ns, const std::string &ip_peer)
 
 int usage()
 {
-	std::fprintf(stderr, "usage: oob-udp-check pingpong NS_A DEV_A IP_A NS_B DEV_B IP_B COUNT\n"
-			     "       oob-udp-check neigh NS_A DEV_A IP_A NS_B DEV_B IP_B\n"
-			     "       oob-udp-check timestamps NS_A IP_A NS_B DEV_B IP_B\n"
-			     "       oob-udp-check frags NS_A DEV_A IP_A NS_B DEV_B IP_B\n"
-			     "       oob-udp-check errors NS IP_PEER\n");
+	std::fprintf(stderr,
+		     "usage: oob-udp-check pingpong NS_A DEV_A IP_A NS_B DEV_B IP_B COUNT\n"
+		     "       oob-udp-check pingpong-prog NS_A DEV_A IP_A NS_B DEV_B IP_B COUNT\n"
+		     "       oob-udp-check neigh NS_A DEV_A IP_A NS_B DEV_B IP_B\n"
+		     "       oob-udp-check timestamps NS_A IP_A NS_B DEV_B IP_B\n"
+		     "       oob-udp-check frags NS_A DEV_A IP_A NS_B DEV_B IP_B\n"
+		     "       oob-udp-check errors NS IP_PEER\n");
 	return 2;
 }
 
@@ -634,6 +691,9 @@ int main(int argc, char **argv)
 		if (args.size() == 8 && args[0] == "pingpong")
 			return pingpong(args[1], args[2], args[3], args[4], args[5], args[6],
 					std::stoi(args[7]));
+		if (args.size() == 8 && args[0] == "pingpong-prog")
+			return pingpong_prog(args[1], args[2], args[3], args[4], args[5], args[6],
+					     std::stoi(args[7]));
 		if (args.size() == 7 && args[0] == "neigh")
 			return neigh(args[1], args[2], args[3], args[4], args[5], args[6]);
 		if (args.size() == 6 && args[0] == "timestamps")
