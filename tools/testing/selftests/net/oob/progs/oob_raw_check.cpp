@@ -40,6 +40,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <optional>
 #include <future>
 #include <string>
@@ -682,9 +683,12 @@ int pool(const std::string &ns_a, const std::string &dev_a, const std::string &n
 	return oob::checks::exit_code();
 }
 
+enum class fault_kind { down, remove, port_off };
+
 int fault(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
-	  const std::string &dev_b, bool remove)
+	  const std::string &dev_b, fault_kind kind)
 {
+	const bool remove = kind == fault_kind::remove;
 	const long long heads = free_oob_heads();
 	counting_end far;
 	auto far_mac = far.ready.get_future();
@@ -982,9 +986,14 @@ int main(int argc, char **argv)
 			return port_down(args[1], args[2]);
 		if (args.size() == 5 && args[0] == "pool")
 			return pool(args[1], args[2], args[3], args[4]);
-		if (args.size() == 6 && args[0] == "fault" &&
-		    (args[5] == "down" || args[5] == "delete"))
-			return fault(args[1], args[2], args[3], args[4], args[5] == "delete");
+		if (args.size() == 6 && args[0] == "fault") {
+			const std::map<std::string, fault_kind> kinds{
+				{"down", fault_kind::down},
+				{"delete", fault_kind::remove},
+				{"port-off", fault_kind::port_off}};
+			if (const auto k = kinds.find(args[5]); k != kinds.end())
+				return fault(args[1], args[2], args[3], args[4], k->second);
+		}
 		if (args.size() == 1 && args[0] == "unload-busy")
 			return unload_busy();
 		if (args.size() == 6 && args[0] == "rx-prog")

@@ -288,34 +288,39 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 	return oob::checks::exit_code();
 }
 
-// Accepts IPv4 UDP to oob_port (header without options), leaves the rest
-// in-band.
+// Accepts IPv4 UDP from or to oob_port (header without options), leaves
+// the rest in-band.
 std::vector<bpf_insn> udp_port_picker()
 {
 	const auto ld_abs = [](int size, std::int32_t off) {
 		return bpf_insn{static_cast<std::uint8_t>(BPF_LD | BPF_ABS | size), 0, 0, 0, off};
 	};
-	const auto jne = [](std::int32_t imm, std::int16_t skip) {
-		return bpf_insn{BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, skip, imm};
+	const auto jump = [](int op, std::int32_t imm, std::int16_t skip) {
+		return bpf_insn{static_cast<std::uint8_t>(BPF_JMP | op | BPF_K), BPF_REG_0, 0, skip,
+				imm};
 	};
 	const auto mov = [](std::int32_t v) {
 		return bpf_insn{BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, v};
 	};
 	const bpf_insn exit_insn{BPF_JMP | BPF_EXIT, 0, 0, 0, 0};
+	// Jump offsets count from the next instruction: accept is at 11,
+	// in-band at 13.
 	return {
 		bpf_insn{BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0},
-		ld_abs(BPF_H, 12),   // ethertype
-		jne(ETH_P_IP, 8),    // -> in-band
-		ld_abs(BPF_B, 14),   // version and header length
-		jne(0x45, 6),	     // -> in-band
-		ld_abs(BPF_B, 23),   // protocol
-		jne(IPPROTO_UDP, 4), // -> in-band
-		ld_abs(BPF_H, 36),   // destination port
-		jne(oob_port, 2),    // -> in-band
-		mov(OOBNET_VERDICT_ACCEPT),
-		exit_insn,
-		mov(OOBNET_VERDICT_INBAND),
-		exit_insn,
+		ld_abs(BPF_H, 12),	       // 1: ethertype
+		jump(BPF_JNE, ETH_P_IP, 10),   // 2
+		ld_abs(BPF_B, 14),	       // 3: version and header length
+		jump(BPF_JNE, 0x45, 8),	       // 4
+		ld_abs(BPF_B, 23),	       // 5: protocol
+		jump(BPF_JNE, IPPROTO_UDP, 6), // 6
+		ld_abs(BPF_H, 34),	       // 7: source port
+		jump(BPF_JEQ, oob_port, 2),    // 8
+		ld_abs(BPF_H, 36),	       // 9: destination port
+		jump(BPF_JNE, oob_port, 2),    // 10
+		mov(OOBNET_VERDICT_ACCEPT),    // 11
+		exit_insn,		       // 12
+		mov(OOBNET_VERDICT_INBAND),    // 13
+		exit_insn,		       // 14
 	};
 }
 
