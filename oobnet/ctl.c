@@ -41,6 +41,10 @@ static int oobnet_set_rx_prog(struct oobnet_sock *os, void __user *uarg)
 	if (!od) {
 		ret = dev ? -ENXIO : -ENODEV;
 		old = prog;
+	} else if (!ns_capable(dev_net(od->real)->user_ns, CAP_NET_ADMIN)) {
+		/* A VLAN device may sit in another namespace than its real one. */
+		ret = -EPERM;
+		old = prog;
 	} else {
 		old = rcu_replace_pointer(od->rx_prog, prog, lockdep_rtnl_is_held());
 	}

@@ -9,8 +9,9 @@
  * carries the UDP header, whose checksum covers the data of all.
  *
  * While an oob UDP socket exists, the gate picks every IPv4 UDP fragment
- * reaching a port; the real device's RX thread, the only one to touch its
- * reassembly queues, puts them back together.  A datagram nobody takes
+ * reaching a port for a local address (whose datagram it is, only the
+ * first fragment says); the real device's RX thread, the only one to
+ * touch its reassembly queues, puts them back together.  A datagram nobody takes
  * goes on to the in-band stack whole.  A reassembly not complete within
  * frag_timeout_ms is dropped (rx_drop_frag), as is one with overlapping
  * fragments, and the oldest when a device has OOBNET_FRAG_QUEUES pending.
@@ -27,6 +28,7 @@
 #include <linux/uio.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/route.h>
 
 #include "oobnet.h"
 
@@ -35,7 +37,7 @@ module_param(frag_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(frag_timeout_ms,
 		 "time a reassembly may take before its fragments are dropped (10-30000 ms, default 1000)");
 
-#define OOBNET_FRAG_QUEUES	16
+#define OOBNET_FRAG_QUEUES	64
 #define OOBNET_FRAG_MAX		64	/* fragments in one datagram */
 
 /* One datagram being reassembled: the RX thread's only. */
@@ -92,6 +94,17 @@ bool oobnet_ipfrag_parse(struct sk_buff *skb)
 		return false;
 	skb_reset_network_header(skb);
 	return true;
+}
+
+/*
+ * Fragments are only taken for this host: not for a router's forwarding,
+ * and not for a broadcast or multicast.
+ */
+bool oobnet_ipfrag_local(struct net_device *port, const struct sk_buff *skb)
+{
+	return skb->pkt_type == PACKET_HOST &&
+	       inet_addr_type_dev_table(dev_net(port), port,
+					ip_hdr(skb)->daddr) == RTN_LOCAL;
 }
 
 static void oobnet_frag_free(struct oobnet_dev *od,
@@ -207,13 +220,27 @@ struct sk_buff *oobnet_ipfrag_add(struct oobnet_dev *od, struct sk_buff *skb)
 	struct sk_buff *whole;
 	bool last = !(ip_hdr(skb)->frag_off & htons(IP_MF));
 
+	unsigned int i;
+
 	if (!q) {
 		oobnet_dev_count(od, OOBNET_RX_DROP_FRAG);
 		kfree_skb(skb);
 		return NULL;
 	}
-	/* A fragment past the end, a second end, or one too many. */
-	if ((q->total && (off + len > q->total || last)) ||
+	/* The same piece again: keep the first. */
+	for (i = 0; i < q->nr; i++) {
+		if (oobnet_frag_offset(q->frags[i]) == off &&
+		    oobnet_frag_len(q->frags[i]) == len) {
+			kfree_skb(skb);
+			return NULL;
+		}
+	}
+	/*
+	 * A datagram over 64 KiB, a fragment past the end, a second end, or
+	 * one too many.
+	 */
+	if (ip_hdrlen(skb) + off + len > IP_MAX_MTU ||
+	    (q->total && (off + len > q->total || last)) ||
 	    (last && q->meat > off + len) || q->nr == OOBNET_FRAG_MAX ||
 	    (!last && (len & 7))) {
 		kfree_skb(skb);
@@ -245,12 +272,16 @@ void oobnet_ipfrag_expire(struct oobnet_dev *od, bool all)
 /* How long the RX thread may sleep before a reassembly expires. */
 long oobnet_ipfrag_next_expiry(struct oobnet_dev *od)
 {
+	unsigned long first = jiffies + MAX_SCHEDULE_TIMEOUT / 2;
 	struct oobnet_frag_queue *q;
 
 	if (list_empty(&od->frag_list))
 		return MAX_SCHEDULE_TIMEOUT;
-	q = list_first_entry(&od->frag_list, struct oobnet_frag_queue, next);
-	return time_after(q->expires, jiffies) ? q->expires - jiffies : 0;
+	/* frag_timeout_ms may have changed: the earliest of all. */
+	list_for_each_entry(q, &od->frag_list, next)
+		if (time_before(q->expires, first))
+			first = q->expires;
+	return time_after(first, jiffies) ? first - jiffies : 0;
 }
 
 /*
@@ -259,8 +290,8 @@ long oobnet_ipfrag_next_expiry(struct oobnet_dev *od)
  */
 static int oobnet_frag_emit(struct oobnet_udp_tx *tx, struct iov_iter *from,
 			    unsigned int off, unsigned int len, bool more,
-			    __be16 id, struct udphdr *uh, __wsum *csum,
-			    bool nonblock, ktime_t timeout)
+			    bool stamp, __be16 id, struct udphdr *uh,
+			    __wsum *csum, bool nonblock, ktime_t timeout)
 {
 	struct sock *sk = tx->os->sk;
 	struct inet_sock *inet = inet_sk(sk);
@@ -279,6 +310,8 @@ static int oobnet_frag_emit(struct oobnet_udp_tx *tx, struct iov_iter *from,
 		kfree_skb(skb);
 		return -EFAULT;
 	}
+	if (stamp)
+		oobnet_tx_stamp(tx->os, skb);
 	if (off) {
 		*csum = csum_block_add(*csum, part, off - sizeof(*uh));
 	} else {
@@ -366,16 +399,19 @@ ssize_t oobnet_ipfrag_send(struct oobnet_udp_tx *tx, struct iov_iter *from,
 	for (off = room; off < total; off += room) {
 		ret = oobnet_frag_emit(tx, &rest, off,
 				       min(room, total - off),
-				       off + room < total, id_hdr.id, &uh,
-				       &csum, nonblock, timeout);
+				       off + room < total, off == room,
+				       id_hdr.id, &uh, &csum, nonblock,
+				       timeout);
 		if (ret)
 			return ret;
 	}
-	ret = oobnet_frag_emit(tx, from, 0, room, true, id_hdr.id, &uh, &csum,
-			       nonblock, timeout);
+	ret = oobnet_frag_emit(tx, from, 0, min(room, total), total > room,
+			       total <= room, id_hdr.id, &uh, &csum, nonblock,
+			       timeout);
 	if (ret)
 		return ret;
-	iov_iter_advance(from, len - (room - sizeof(uh)));
+	if (total > room)
+		iov_iter_advance(from, total - room);
 	oobnet_sock_count(tx->os, OOBNET_SK_TX);
 	return len;
 }

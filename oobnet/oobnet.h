@@ -208,6 +208,7 @@ void oobnet_rx_stop(struct oobnet_dev *od);
 struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 				bool nonblock, ktime_t timeout);
 void oobnet_tx_relay(struct oobnet_dev *od, struct sk_buff *skb);
+void oobnet_tx_stamp(struct oobnet_sock *os, struct sk_buff *skb);
 void oobnet_tx_backlog(void);
 void oobnet_free_skb(struct sk_buff *skb);
 int oobnet_tx_init(void);
@@ -268,6 +269,7 @@ ssize_t oobnet_ipfrag_send(struct oobnet_udp_tx *tx, struct iov_iter *from,
 			   size_t len, unsigned int mtu, bool nonblock,
 			   ktime_t timeout);
 bool oobnet_ipfrag_parse(struct sk_buff *skb);
+bool oobnet_ipfrag_local(struct net_device *port, const struct sk_buff *skb);
 struct sk_buff *oobnet_ipfrag_add(struct oobnet_dev *od, struct sk_buff *skb);
 void oobnet_ipfrag_expire(struct oobnet_dev *od, bool all);
 long oobnet_ipfrag_next_expiry(struct oobnet_dev *od);

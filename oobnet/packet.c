@@ -165,6 +165,7 @@ static ssize_t oobnet_packet_send(struct oobnet_sock *os,
 		ret = -EFAULT;
 		goto put;
 	}
+	oobnet_tx_stamp(os, skb);
 	skb_reset_mac_header(skb);
 	skb_set_network_header(skb, ETH_HLEN);
 	skb->protocol = eth_hdr(skb)->h_proto;

@@ -163,7 +163,8 @@ bool oobnet_deliver(struct sk_buff *skb)
 		udp = oobnet_udp_parse(skb);
 		/* Whose a fragment is, only its reassembly tells. */
 		if (!udp && oobnet_udp_any())
-			frag = oobnet_ipfrag_parse(skb);
+			frag = oobnet_ipfrag_parse(skb) &&
+			       oobnet_ipfrag_local(port->dev, skb);
 	}
 	/* The takers are found on skb->dev, as the RX thread will. */
 	skb->dev = port->dev;

@@ -15,6 +15,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/compat.h>
 #include <linux/file.h>
 #include <linux/net.h>
 #include <linux/net_oob.h>
@@ -23,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
+#include <net/compat.h>
 
 #include "oobnet.h"
 
@@ -320,56 +322,100 @@ ssize_t oobnet_sock_write(struct file *file, struct iov_iter *from)
 						   KTIME_MAX));
 }
 
+/* A cmsg header for @size bytes of data, a 32-bit task's if @compat. */
+static bool oobnet_put_cmsghdr(void __user *ctl, u32 ctllen, bool compat,
+			       int type, size_t size, size_t *hdr,
+			       size_t *space)
+{
+	struct cmsghdr h = {
+		.cmsg_len = CMSG_LEN(size),
+		.cmsg_level = SOL_SOCKET,
+		.cmsg_type = type,
+	};
+
+#ifdef CONFIG_COMPAT
+	if (compat) {
+		struct compat_cmsghdr ch = {
+			.cmsg_len = CMSG_COMPAT_LEN(size),
+			.cmsg_level = SOL_SOCKET,
+			.cmsg_type = type,
+		};
+
+		*hdr = CMSG_COMPAT_ALIGN(sizeof(ch));
+		*space = CMSG_COMPAT_SPACE(size);
+		return ctllen >= *space && !copy_to_user(ctl, &ch, sizeof(ch));
+	}
+#endif
+	*hdr = CMSG_ALIGN(sizeof(h));
+	*space = CMSG_SPACE(size);
+	return ctllen >= *space && !copy_to_user(ctl, &h, sizeof(h));
+}
+
 /*
  * The receive timestamp as SO_TIMESTAMP or SO_TIMESTAMPNS (old or new
- * layout, as the socket asked) into the ancillary data of @m.
+ * layout, as the socket asked; a 32-bit task's old layout) into the
+ * ancillary data of @m.  MSG_CTRUNC when it does not fit or cannot be
+ * written: the datagram is not lost for it, as with recvmsg().
  */
-static int oobnet_put_tstamp(struct sock *sk, ktime_t t, struct oob_msghdr *m)
+static void oobnet_put_tstamp(struct sock *sk, ktime_t t, struct oob_msghdr *m)
 {
 	struct timespec64 ts = ktime_to_timespec64(t);
+	bool ns = sock_flag(sk, SOCK_RCVTSTAMPNS);
 	bool new = sock_flag(sk, SOCK_TSTAMP_NEW);
+	bool compat = IS_ENABLED(CONFIG_COMPAT) && in_compat_syscall() && !new;
+	void __user *ctl = u64_to_user_ptr(m->ctl);
 	union {
 		struct __kernel_timespec ts;
-		struct __kernel_old_timespec old_ts;
 		struct __kernel_sock_timeval tv;
+		struct __kernel_old_timespec old_ts;
 		struct __kernel_old_timeval old_tv;
+		struct old_timespec32 ts32;
+		struct old_timeval32 tv32;
 	} v;
-	struct cmsghdr h = { .cmsg_level = SOL_SOCKET };
-	void __user *ctl = u64_to_user_ptr(m->ctl);
-	size_t size;
+	size_t size, hdr, space;
+	int type;
 
 	memset(&v, 0, sizeof(v));
-	if (sock_flag(sk, SOCK_RCVTSTAMPNS)) {
-		h.cmsg_type = new ? SO_TIMESTAMPNS_NEW : SO_TIMESTAMPNS_OLD;
-		size = new ? sizeof(v.ts) : sizeof(v.old_ts);
-		if (new) {
-			v.ts.tv_sec = ts.tv_sec;
-			v.ts.tv_nsec = ts.tv_nsec;
-		} else {
-			v.old_ts.tv_sec = ts.tv_sec;
-			v.old_ts.tv_nsec = ts.tv_nsec;
-		}
+	if (ns)
+		type = new ? SO_TIMESTAMPNS_NEW : SO_TIMESTAMPNS_OLD;
+	else
+		type = new ? SO_TIMESTAMP_NEW : SO_TIMESTAMP_OLD;
+	if (compat && ns) {
+		v.ts32.tv_sec = ts.tv_sec;
+		v.ts32.tv_nsec = ts.tv_nsec;
+		size = sizeof(v.ts32);
+	} else if (compat) {
+		v.tv32.tv_sec = ts.tv_sec;
+		v.tv32.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
+		size = sizeof(v.tv32);
+	} else if (ns && new) {
+		v.ts.tv_sec = ts.tv_sec;
+		v.ts.tv_nsec = ts.tv_nsec;
+		size = sizeof(v.ts);
+	} else if (ns) {
+		v.old_ts.tv_sec = ts.tv_sec;
+		v.old_ts.tv_nsec = ts.tv_nsec;
+		size = sizeof(v.old_ts);
+	} else if (new) {
+		v.tv.tv_sec = ts.tv_sec;
+		v.tv.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
+		size = sizeof(v.tv);
 	} else {
-		h.cmsg_type = new ? SO_TIMESTAMP_NEW : SO_TIMESTAMP_OLD;
-		size = new ? sizeof(v.tv) : sizeof(v.old_tv);
-		if (new) {
-			v.tv.tv_sec = ts.tv_sec;
-			v.tv.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
-		} else {
-			v.old_tv.tv_sec = ts.tv_sec;
-			v.old_tv.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
-		}
+		v.old_tv.tv_sec = ts.tv_sec;
+		v.old_tv.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
+		size = sizeof(v.old_tv);
 	}
-	h.cmsg_len = CMSG_LEN(size);
-	if (m->ctllen < CMSG_SPACE(size)) {
-		m->flags |= MSG_CTRUNC;
-		return 0;
-	}
-	if (copy_to_user(ctl, &h, sizeof(h)) ||
-	    copy_to_user(ctl + CMSG_ALIGN(sizeof(h)), &v, size))
-		return -EFAULT;
-	m->ctllen = CMSG_SPACE(size);
-	return 0;
+
+	if (!oobnet_put_cmsghdr(ctl, m->ctllen, compat, type, size, &hdr,
+				&space))
+		goto trunc;
+	if (copy_to_user(ctl + hdr, &v, size))
+		goto trunc;
+	m->ctllen = space;
+	return;
+trunc:
+	m->flags |= MSG_CTRUNC;
+	m->ctllen = 0;
 }
 
 static int oobnet_msg_recv(struct oobnet_sock *os, struct oob_msghdr *m,
@@ -394,11 +440,7 @@ static int oobnet_msg_recv(struct oobnet_sock *os, struct oob_msghdr *m,
 	m->ctllen = 0;
 	if (m->ctl && ctllen && sock_flag(os->sk, SOCK_RCVTSTAMP) && tstamp) {
 		m->ctllen = ctllen;
-		ret = oobnet_put_tstamp(os->sk, tstamp, m);
-		if (m->flags & MSG_CTRUNC)
-			m->ctllen = 0;
-		if (ret)
-			return ret;
+		oobnet_put_tstamp(os->sk, tstamp, m);
 	}
 	if (m->name) {
 		if (copy_to_user(u64_to_user_ptr(m->name), &name,

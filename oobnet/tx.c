@@ -243,9 +243,16 @@ struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 			return ERR_PTR(err);
 	}
 	skb_set_owner_w(skb, os->sk);
-	/* SO_TIMESTAMPING: the driver's stamp goes to the error queue. */
-	skb_setup_tx_timestamp(skb, READ_ONCE(os->sk->sk_tsflags));
 	return skb;
+}
+
+/*
+ * SO_TIMESTAMPING: the driver's stamp of @skb goes to the error queue of
+ * its socket.  Once per datagram, on the first skb to leave.
+ */
+void oobnet_tx_stamp(struct oobnet_sock *os, struct sk_buff *skb)
+{
+	skb_setup_tx_timestamp(skb, READ_ONCE(os->sk->sk_tsflags));
 }
 
 /**

@@ -402,9 +402,9 @@ static ssize_t oobnet_udp_send(struct oobnet_sock *os, struct sockaddr *name,
 
 	hlen = sizeof(struct iphdr) + sizeof(struct udphdr);
 	mtu = dst_mtu(&tx.rt->dst);
+	/* The link header goes in OOBNET_TX_HEADROOM. */
 	if (len + hlen > mtu ||
-	    len + hlen + LL_RESERVED_SPACE(tx.dev) >
-	    SKB_WITH_OVERHEAD(PAGE_SIZE) - OOBNET_TX_HEADROOM) {
+	    len + hlen > SKB_WITH_OVERHEAD(PAGE_SIZE) - OOBNET_TX_HEADROOM) {
 		/* Fragments, unless the socket forbids them. */
 		ret = -EMSGSIZE;
 		if (ip_sk_ignore_df(sk))
@@ -424,6 +424,7 @@ static ssize_t oobnet_udp_send(struct oobnet_sock *os, struct sockaddr *name,
 		ret = -EFAULT;
 		goto put;
 	}
+	oobnet_tx_stamp(os, skb);
 	oobnet_udp_headers(sk, skb, tx.rt, &tx.fl4);
 	oobnet_sock_count(os, OOBNET_SK_TX);
 	oobnet_udp_emit(&tx, skb);
@@ -455,10 +456,16 @@ int oobnet_udp_solicit(struct oobnet_sock *os, __be32 daddr)
 	__be32 nh;
 	int ret;
 
-	flowi4_init_output(&fl4, READ_ONCE(sk->sk_bound_dev_if),
-			   READ_ONCE(sk->sk_mark), 0, RT_SCOPE_UNIVERSE,
-			   IPPROTO_UDP, 0, daddr, inet->inet_saddr, 0, 0,
-			   sk->sk_uid);
+	int oif = READ_ONCE(sk->sk_bound_dev_if);
+
+	/* The interface a send would take (multicast needs no neighbour). */
+	if (!oif)
+		oif = READ_ONCE(inet->uc_index);
+	flowi4_init_output(&fl4, oif, READ_ONCE(sk->sk_mark),
+			   READ_ONCE(inet->tos) & INET_DSCP_MASK,
+			   RT_SCOPE_UNIVERSE, IPPROTO_UDP,
+			   inet_sk_flowi_flags(sk), daddr, inet->inet_saddr,
+			   0, 0, sk->sk_uid);
 	rt = ip_route_output_flow(sock_net(sk), &fl4, sk);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
