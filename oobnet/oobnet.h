@@ -12,6 +12,7 @@
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <net/flow.h>
 #include <net/route.h>
 #include <net/sock.h>
@@ -72,6 +73,9 @@ struct oobnet_dev {
 	unsigned int rx_queue_max;
 	wait_queue_head_t rx_wait;
 	struct task_struct *rx_thread;
+	/* Reassembled datagrams no socket took, for in-band context. */
+	struct sk_buff_head inband_queue;
+	struct work_struct inband_work;
 	struct list_head frag_list;	/* reassemblies, oldest first */
 	unsigned int frag_queues;	/* the RX thread's, as the list */
 

@@ -246,13 +246,28 @@ static void oobnet_rx_dispatch(struct oobnet_dev *od, struct sk_buff *skb)
 	if (n)
 		return;
 	if (whole && port) {
-		/* A datagram nobody here takes goes on in-band, whole. */
+		/*
+		 * A datagram nobody here takes goes on in-band, whole, from
+		 * in-band context: netif_rx() would take the CPU's bottom half
+		 * lock from this thread, and maybe run NET_RX in it.
+		 */
 		skb->dev = od->real;
-		netif_rx(skb);
+		skb_queue_tail(&od->inband_queue, skb);
+		queue_work(system_wq, &od->inband_work);
 		return;
 	}
 	oobnet_dev_count(od, OOBNET_RX_DROP_NOSOCK);
 	kfree_skb(skb);
+}
+
+static void oobnet_rx_inband_work(struct work_struct *work)
+{
+	struct oobnet_dev *od = container_of(work, struct oobnet_dev,
+					     inband_work);
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(&od->inband_queue)))
+		netif_rx(skb);
 }
 
 static int oobnet_rx_thread(void *arg)
@@ -289,6 +304,8 @@ int oobnet_rx_start(struct oobnet_dev *od)
 	};
 	struct task_struct *t;
 
+	skb_queue_head_init(&od->inband_queue);
+	INIT_WORK(&od->inband_work, oobnet_rx_inband_work);
 	t = kthread_create(oobnet_rx_thread, od, "oobnet-rx/%s", od->real->name);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
@@ -304,4 +321,6 @@ void oobnet_rx_stop(struct oobnet_dev *od)
 	kthread_stop(od->rx_thread);
 	skb_queue_purge(&od->rx_queue);
 	oobnet_ipfrag_expire(od, true);
+	/* Diversion is off: what is left may still go in-band. */
+	flush_work(&od->inband_work);
 }
