@@ -14,6 +14,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <net/flow.h>
+#include <net/netns/generic.h>
 #include <net/route.h>
 #include <net/sock.h>
 
@@ -277,7 +278,7 @@ bool oobnet_ipfrag_local(struct net_device *port, const struct sk_buff *skb);
 struct sk_buff *oobnet_ipfrag_add(struct oobnet_dev *od, struct sk_buff *skb);
 void oobnet_ipfrag_expire(struct oobnet_dev *od, bool all);
 long oobnet_ipfrag_next_expiry(struct oobnet_dev *od);
-bool oobnet_udp_any(void);
+bool oobnet_udp_any(const struct net *net);
 
 /* ctl.c: the controls through oob socket ioctls. */
 long oobnet_sock_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg);
@@ -285,7 +286,19 @@ int oobnet_rx_prog_run(struct oobnet_dev *od, struct sk_buff *skb);
 void oobnet_rx_prog_release(struct oobnet_dev *od);
 u32 oobnet_rx_prog_id(struct oobnet_dev *od);
 
-/* proc.c: /proc/net/oobnet. */
+/* What oobnet keeps per network namespace (proc.c registers it). */
+struct oobnet_net {
+	atomic_t udp_hashed;	/* bound UDP oob sockets */
+};
+
+extern unsigned int oobnet_net_id;
+
+static inline struct oobnet_net *oobnet_net(const struct net *net)
+{
+	return net_generic(net, oobnet_net_id);
+}
+
+/* proc.c: /proc/net/oobnet, and the per-namespace state. */
 int oobnet_proc_init(void);
 void oobnet_proc_exit(void);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * oobnet: counters for cat, in each network namespace.
+ * oobnet: counters for cat, in each network namespace, and the rest of
+ * oobnet's per-namespace state (struct oobnet_net).
  *
  * /proc/net/oobnet/devices: a header line, then one line per real device
  * of the namespace with oob state: its name, the counters of enum
@@ -122,9 +123,13 @@ static void __net_exit oobnet_proc_net_exit(struct net *net)
 	remove_proc_subtree("oobnet", net->proc_net);
 }
 
+unsigned int oobnet_net_id __read_mostly;
+
 static struct pernet_operations oobnet_proc_ops = {
 	.init = oobnet_proc_net_init,
 	.exit = oobnet_proc_net_exit,
+	.id = &oobnet_net_id,
+	.size = sizeof(struct oobnet_net),
 };
 
 int oobnet_proc_init(void)

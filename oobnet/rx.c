@@ -162,7 +162,7 @@ bool oobnet_deliver(struct sk_buff *skb)
 	if (skb->protocol == htons(ETH_P_IP)) {
 		udp = oobnet_udp_parse(skb);
 		/* Whose a fragment is, only its reassembly tells. */
-		if (!udp && oobnet_udp_any())
+		if (!udp && oobnet_udp_any(dev_net(port->dev)))
 			frag = oobnet_ipfrag_parse(skb) &&
 			       oobnet_ipfrag_local(port->dev, skb);
 	}

@@ -38,12 +38,10 @@
 /* UDP oob sockets by local port: hashed under the mutex, RCU readers. */
 static DEFINE_HASHTABLE(oobnet_udp_hash, 8);
 static DEFINE_MUTEX(oobnet_udp_lock);
-/* Hashed sockets: while there is one, the gate picks UDP fragments. */
-static atomic_t oobnet_udp_hashed_count = ATOMIC_INIT(0);
-
-bool oobnet_udp_any(void)
+/* While a namespace has a bound socket, the gate picks UDP fragments. */
+bool oobnet_udp_any(const struct net *net)
 {
-	return atomic_read(&oobnet_udp_hashed_count) > 0;
+	return atomic_read(&oobnet_net(net)->udp_hashed) > 0;
 }
 
 static bool oobnet_udp_hashed(const struct oobnet_sock *os)
@@ -65,14 +63,14 @@ static void oobnet_udp_rehash(struct oobnet_sock *os)
 	port = READ_ONCE(inet_sk(os->sk)->inet_sport);
 	if (oobnet_udp_hashed(os) && os->udp_port != port) {
 		hash_del_rcu(&os->udp_node);
-		atomic_dec(&oobnet_udp_hashed_count);
+		atomic_dec(&oobnet_net(sock_net(os->sk))->udp_hashed);
 		synchronize_rcu();
 		INIT_HLIST_NODE(&os->udp_node);
 	}
 	if (port && !oobnet_udp_hashed(os)) {
 		os->udp_port = port;
 		hash_add_rcu(oobnet_udp_hash, &os->udp_node, (__force u16)port);
-		atomic_inc(&oobnet_udp_hashed_count);
+		atomic_inc(&oobnet_net(sock_net(os->sk))->udp_hashed);
 	}
 	mutex_unlock(&oobnet_udp_lock);
 }
@@ -90,7 +88,7 @@ static void oobnet_udp_release(struct oobnet_sock *os)
 	mutex_lock(&oobnet_udp_lock);
 	if (oobnet_udp_hashed(os)) {
 		hash_del_rcu(&os->udp_node);
-		atomic_dec(&oobnet_udp_hashed_count);
+		atomic_dec(&oobnet_net(sock_net(os->sk))->udp_hashed);
 	}
 	mutex_unlock(&oobnet_udp_lock);
 }

@@ -610,9 +610,14 @@ int frags(const std::string &ns_a, const std::string &dev_a, const std::string &
 			mac_b = oob::link::by_name(dev_b)->mac;
 			before = on::device_counters(dev_b);
 		}
-		// Fragments are picked while a UDP oob socket is bound.
-		on::udp_socket keep;
-		keep.bind("0.0.0.0", 0);
+		// Fragments are picked while the namespace has a bound UDP oob
+		// socket.
+		std::optional<on::udp_socket> keep;
+		{
+			const oob::netns::scoped_enter in(ns_b);
+			keep.emplace();
+			keep->bind("0.0.0.0", 0);
+		}
 		{
 			const oob::netns::scoped_enter in(ns_a);
 			const auto l = *oob::link::by_name(dev_a);
