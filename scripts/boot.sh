@@ -23,7 +23,8 @@ mkdir -p "$run"
 rm -f "$run/console.log" "$run/results.ktap"
 
 limit=${OOB_BOOT_TIMEOUT:-1200}
-cmdline="console=ttyS0 oob.mode=$mode panic=-1 e1000e.InterruptThrottleRate=0 $*"
+# No interrupt throttling on either e1000e (the parameter is per board).
+cmdline="console=ttyS0 oob.mode=$mode panic=-1 e1000e.InterruptThrottleRate=0,0 $*"
 
 case "$mode" in
 check|demo|cost) ;;
