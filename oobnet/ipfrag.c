@@ -293,13 +293,10 @@ static int oobnet_frag_emit(struct oobnet_udp_tx *tx, struct iov_iter *from,
 			    bool stamp, __be16 id, struct udphdr *uh,
 			    __wsum *csum, bool nonblock, ktime_t timeout)
 {
-	struct sock *sk = tx->os->sk;
-	struct inet_sock *inet = inet_sk(sk);
 	unsigned int data = off ? len : len - sizeof(*uh);
 	struct sk_buff *skb;
 	struct iphdr *iph;
 	__wsum part = 0;
-	int ttl;
 
 	skb = oobnet_tx_alloc(tx->os, tx->od, nonblock, timeout);
 	if (IS_ERR(skb))
@@ -327,25 +324,10 @@ static int oobnet_frag_emit(struct oobnet_udp_tx *tx, struct iov_iter *from,
 	skb_reset_transport_header(skb);
 	skb->ip_summed = CHECKSUM_NONE;
 
-	ttl = ipv4_is_multicast(tx->fl4.daddr) ? READ_ONCE(inet->mc_ttl) :
-						 READ_ONCE(inet->uc_ttl);
-	if (ttl < 0)
-		ttl = ip4_dst_hoplimit(&tx->rt->dst);
-	iph = skb_push(skb, sizeof(*iph));
-	skb_reset_network_header(skb);
-	iph->version = 4;
-	iph->ihl = sizeof(*iph) / 4;
-	iph->tos = READ_ONCE(inet->tos);
-	iph->tot_len = htons(skb->len);
+	iph = oobnet_udp_push_iphdr(tx->os->sk, skb, tx->rt, &tx->fl4);
 	iph->id = id;
 	iph->frag_off = htons((off >> 3) | (more ? IP_MF : 0));
-	iph->ttl = ttl;
-	iph->protocol = IPPROTO_UDP;
-	iph->check = 0;
-	iph->saddr = tx->fl4.saddr;
-	iph->daddr = tx->fl4.daddr;
 	ip_send_check(iph);
-	skb->protocol = htons(ETH_P_IP);
 	oobnet_udp_emit(tx, skb);
 	return 0;
 }

@@ -212,6 +212,10 @@ void oobnet_rx_stop(struct oobnet_dev *od);
 /* tx.c: TX buffers and the in-band relay. */
 struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 				bool nonblock, ktime_t timeout);
+struct sk_buff *oobnet_tx_alloc_copy(struct oobnet_sock *os,
+				     struct oobnet_dev *od,
+				     struct iov_iter *from, size_t len,
+				     bool nonblock, ktime_t timeout);
 void oobnet_tx_relay(struct oobnet_dev *od, struct sk_buff *skb);
 void oobnet_tx_stamp(struct oobnet_sock *os, struct sk_buff *skb);
 void oobnet_tx_backlog(void);
@@ -261,6 +265,9 @@ struct oobnet_udp_tx {
 };
 
 void oobnet_udp_emit(struct oobnet_udp_tx *tx, struct sk_buff *skb);
+struct iphdr *oobnet_udp_push_iphdr(struct sock *sk, struct sk_buff *skb,
+				    struct rtable *rt,
+				    const struct flowi4 *fl4);
 extern const struct oobnet_proto oobnet_udp_proto;
 int oobnet_udp_attach(struct oobnet_sock *os, struct socket *sock);
 bool oobnet_udp_parse(struct sk_buff *skb);

@@ -154,15 +154,9 @@ static ssize_t oobnet_packet_send(struct oobnet_sock *os,
 	    len > SKB_WITH_OVERHEAD(PAGE_SIZE) - OOBNET_TX_HEADROOM)
 		goto put;
 
-	skb = oobnet_tx_alloc(os, od, nonblock, timeout);
+	skb = oobnet_tx_alloc_copy(os, od, from, len, nonblock, timeout);
 	if (IS_ERR(skb)) {
 		ret = PTR_ERR(skb);
-		goto put;
-	}
-	if (!copy_from_iter_full(skb_put(skb, len), len, from)) {
-		oobnet_sock_count(os, OOBNET_SK_TX_ERR);
-		kfree_skb(skb);
-		ret = -EFAULT;
 		goto put;
 	}
 	oobnet_tx_stamp(os, skb);

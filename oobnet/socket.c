@@ -24,7 +24,6 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
-#include <net/compat.h>
 
 #include "oobnet.h"
 
@@ -236,12 +235,12 @@ int oobnet_sock_port_state(const struct oobnet_sock *os)
  * Receives one packet into @to.  @flags carries the caller's MSG_TRUNC in
  * (return the packet's length, not what was copied) and the result flags
  * out; @name, when not NULL, gets the source address and *@namelen its
- * size.
+ * size; @cmsg, when not NULL, the ancillary data the socket asked for.
  */
 static ssize_t oobnet_recv(struct oobnet_sock *os, struct iov_iter *to,
 			   struct sockaddr_storage *name, int *namelen,
 			   unsigned int *flags, bool nonblock, ktime_t timeout,
-			   ktime_t *tstamp)
+			   struct msghdr *cmsg)
 {
 	bool want_len = *flags & MSG_TRUNC;
 	struct sock *sk = os->sk;
@@ -280,8 +279,9 @@ static ssize_t oobnet_recv(struct oobnet_sock *os, struct iov_iter *to,
 	}
 	if (name)
 		*namelen = os->proto->fill_name(skb, name);
-	if (tstamp)
-		*tstamp = skb->tstamp;
+	/* Timestamps and the rest, as the in-band recvmsg() gives them. */
+	if (cmsg)
+		sock_recv_cmsgs(cmsg, os->sk, skb);
 	oobnet_sock_count(os, OOBNET_SK_RX);
 	consume_skb(skb);
 	return copied;
@@ -322,126 +322,30 @@ ssize_t oobnet_sock_write(struct file *file, struct iov_iter *from)
 						   KTIME_MAX));
 }
 
-/* A cmsg header for @size bytes of data, a 32-bit task's if @compat. */
-static bool oobnet_put_cmsghdr(void __user *ctl, u32 ctllen, bool compat,
-			       int type, size_t size, size_t *hdr,
-			       size_t *space)
-{
-	struct cmsghdr h = {
-		.cmsg_len = CMSG_LEN(size),
-		.cmsg_level = SOL_SOCKET,
-		.cmsg_type = type,
-	};
-
-#ifdef CONFIG_COMPAT
-	if (compat) {
-		struct compat_cmsghdr ch = {
-			.cmsg_len = CMSG_COMPAT_LEN(size),
-			.cmsg_level = SOL_SOCKET,
-			.cmsg_type = type,
-		};
-
-		*hdr = CMSG_COMPAT_ALIGN(sizeof(ch));
-		*space = CMSG_COMPAT_SPACE(size);
-		return ctllen >= *space && !copy_to_user(ctl, &ch, sizeof(ch));
-	}
-#endif
-	*hdr = CMSG_ALIGN(sizeof(h));
-	*space = CMSG_SPACE(size);
-	return ctllen >= *space && !copy_to_user(ctl, &h, sizeof(h));
-}
-
-/*
- * The receive timestamp as SO_TIMESTAMP or SO_TIMESTAMPNS (old or new
- * layout, as the socket asked; a 32-bit task's old layout) into the
- * ancillary data of @m.  MSG_CTRUNC when it does not fit or cannot be
- * written: the datagram is not lost for it, as with recvmsg().
- */
-static void oobnet_put_tstamp(struct sock *sk, ktime_t t, struct oob_msghdr *m)
-{
-	struct timespec64 ts = ktime_to_timespec64(t);
-	bool ns = sock_flag(sk, SOCK_RCVTSTAMPNS);
-	bool new = sock_flag(sk, SOCK_TSTAMP_NEW);
-	bool compat = IS_ENABLED(CONFIG_COMPAT) && in_compat_syscall() && !new;
-	void __user *ctl = u64_to_user_ptr(m->ctl);
-	union {
-		struct __kernel_timespec ts;
-		struct __kernel_sock_timeval tv;
-		struct __kernel_old_timespec old_ts;
-		struct __kernel_old_timeval old_tv;
-		struct old_timespec32 ts32;
-		struct old_timeval32 tv32;
-	} v;
-	size_t size, hdr, space;
-	int type;
-
-	memset(&v, 0, sizeof(v));
-	if (ns)
-		type = new ? SO_TIMESTAMPNS_NEW : SO_TIMESTAMPNS_OLD;
-	else
-		type = new ? SO_TIMESTAMP_NEW : SO_TIMESTAMP_OLD;
-	if (compat && ns) {
-		v.ts32.tv_sec = ts.tv_sec;
-		v.ts32.tv_nsec = ts.tv_nsec;
-		size = sizeof(v.ts32);
-	} else if (compat) {
-		v.tv32.tv_sec = ts.tv_sec;
-		v.tv32.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
-		size = sizeof(v.tv32);
-	} else if (ns && new) {
-		v.ts.tv_sec = ts.tv_sec;
-		v.ts.tv_nsec = ts.tv_nsec;
-		size = sizeof(v.ts);
-	} else if (ns) {
-		v.old_ts.tv_sec = ts.tv_sec;
-		v.old_ts.tv_nsec = ts.tv_nsec;
-		size = sizeof(v.old_ts);
-	} else if (new) {
-		v.tv.tv_sec = ts.tv_sec;
-		v.tv.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
-		size = sizeof(v.tv);
-	} else {
-		v.old_tv.tv_sec = ts.tv_sec;
-		v.old_tv.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
-		size = sizeof(v.old_tv);
-	}
-
-	if (!oobnet_put_cmsghdr(ctl, m->ctllen, compat, type, size, &hdr,
-				&space))
-		goto trunc;
-	if (copy_to_user(ctl + hdr, &v, size))
-		goto trunc;
-	m->ctllen = space;
-	return;
-trunc:
-	m->flags |= MSG_CTRUNC;
-	m->ctllen = 0;
-}
-
 static int oobnet_msg_recv(struct oobnet_sock *os, struct oob_msghdr *m,
 			   struct iov_iter *iter, bool nonblock, ktime_t timeout)
 {
+	/* put_cmsg() writes to it, in a 32-bit task's layout for one. */
+	struct msghdr cmsg = {
+		.msg_control_user = u64_to_user_ptr(m->ctl),
+		.msg_control_is_user = true,
+		.msg_controllen = m->ctllen,
+		.msg_flags = in_compat_syscall() ? MSG_CMSG_COMPAT : 0,
+	};
 	struct sockaddr_storage name;
 	unsigned int flags = m->flags;
-	u32 ctllen = m->ctllen;
-	ktime_t tstamp = 0;
 	int len = 0;
 	ssize_t ret;
 
 	memset(&name, 0, sizeof(name));
 	ret = oobnet_on_oob_stage(oobnet_recv(os, iter, m->name ? &name : NULL,
 					      &len, &flags, nonblock, timeout,
-					      &tstamp));
+					      &cmsg));
 	if (ret < 0)
 		return ret;
 	m->count = ret;
-	m->flags = flags;
-	/* The only ancillary data: the receive timestamp, when asked. */
-	m->ctllen = 0;
-	if (m->ctl && ctllen && sock_flag(os->sk, SOCK_RCVTSTAMP) && tstamp) {
-		m->ctllen = ctllen;
-		oobnet_put_tstamp(os->sk, tstamp, m);
-	}
+	m->flags = flags | (cmsg.msg_flags & MSG_CTRUNC);
+	m->ctllen -= cmsg.msg_controllen;
 	if (m->name) {
 		if (copy_to_user(u64_to_user_ptr(m->name), &name,
 				 min_t(u32, m->namelen, len)))

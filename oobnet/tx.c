@@ -246,6 +246,35 @@ struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 	return skb;
 }
 
+/**
+ * oobnet_tx_alloc_copy() - Get a transmit buffer holding @len bytes of @from
+ * @os: the sending socket
+ * @od: the device's state, referenced by the caller
+ * @from: the data
+ * @len: how much of it
+ * @nonblock: as for oobnet_tx_alloc()
+ * @timeout: as for oobnet_tx_alloc()
+ *
+ * Return: the skb, data at what was copied, or ERR_PTR() as for
+ * oobnet_tx_alloc(), or -EFAULT.
+ */
+struct sk_buff *oobnet_tx_alloc_copy(struct oobnet_sock *os,
+				     struct oobnet_dev *od,
+				     struct iov_iter *from, size_t len,
+				     bool nonblock, ktime_t timeout)
+{
+	struct sk_buff *skb = oobnet_tx_alloc(os, od, nonblock, timeout);
+
+	if (IS_ERR(skb))
+		return skb;
+	if (!copy_from_iter_full(skb_put(skb, len), len, from)) {
+		oobnet_sock_count(os, OOBNET_SK_TX_ERR);
+		kfree_skb(skb);
+		return ERR_PTR(-EFAULT);
+	}
+	return skb;
+}
+
 /*
  * SO_TIMESTAMPING: the driver's stamp of @skb goes to the error queue of
  * its socket.  Once per datagram, on the first skb to leave.

@@ -252,29 +252,24 @@ static bool oobnet_udp_dest_mac(struct rtable *rt, struct net_device *dev,
 	return valid;
 }
 
-/* Builds the UDP and IPv4 headers in front of the payload. */
-static void oobnet_udp_headers(struct sock *sk, struct sk_buff *skb,
-			       struct rtable *rt, struct flowi4 *fl4)
+/**
+ * oobnet_udp_push_iphdr() - Push the IPv4 header of a UDP datagram
+ * @sk: the sending socket, whose TOS and TTL options apply
+ * @skb: the datagram or fragment, data at what follows the header
+ * @rt: its route
+ * @fl4: its flow, with the addresses
+ *
+ * Leaves the id and fragment fields, and the checksum, to the caller.
+ *
+ * Return: the header.
+ */
+struct iphdr *oobnet_udp_push_iphdr(struct sock *sk, struct sk_buff *skb,
+				    struct rtable *rt,
+				    const struct flowi4 *fl4)
 {
 	struct inet_sock *inet = inet_sk(sk);
-	unsigned int ulen = skb->len + sizeof(struct udphdr);
-	struct udphdr *uh;
 	struct iphdr *iph;
-	__wsum csum;
 	int ttl;
-
-	uh = skb_push(skb, sizeof(*uh));
-	skb_reset_transport_header(skb);
-	uh->source = fl4->fl4_sport;
-	uh->dest = fl4->fl4_dport;
-	uh->len = htons(ulen);
-	uh->check = 0;
-	csum = skb_checksum(skb, 0, ulen, 0);
-	uh->check = csum_tcpudp_magic(fl4->saddr, fl4->daddr, ulen,
-				      IPPROTO_UDP, csum);
-	if (!uh->check)
-		uh->check = CSUM_MANGLED_0;
-	skb->ip_summed = CHECKSUM_NONE;
 
 	if (ipv4_is_multicast(fl4->daddr))
 		ttl = READ_ONCE(inet->mc_ttl);
@@ -289,14 +284,41 @@ static void oobnet_udp_headers(struct sock *sk, struct sk_buff *skb,
 	iph->ihl = sizeof(*iph) / 4;
 	iph->tos = READ_ONCE(inet->tos);
 	iph->tot_len = htons(skb->len);
-	iph->frag_off = ip_dont_fragment(sk, &rt->dst) ? htons(IP_DF) : 0;
 	iph->ttl = ttl;
 	iph->protocol = IPPROTO_UDP;
+	iph->check = 0;
 	iph->saddr = fl4->saddr;
 	iph->daddr = fl4->daddr;
+	skb->protocol = htons(ETH_P_IP);
+	return iph;
+}
+
+/* Builds the UDP and IPv4 headers in front of the payload. */
+static void oobnet_udp_headers(struct sock *sk, struct sk_buff *skb,
+			       struct rtable *rt, struct flowi4 *fl4)
+{
+	unsigned int ulen = skb->len + sizeof(struct udphdr);
+	struct udphdr *uh;
+	struct iphdr *iph;
+	__wsum csum;
+
+	uh = skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh->source = fl4->fl4_sport;
+	uh->dest = fl4->fl4_dport;
+	uh->len = htons(ulen);
+	uh->check = 0;
+	csum = skb_checksum(skb, 0, ulen, 0);
+	uh->check = csum_tcpudp_magic(fl4->saddr, fl4->daddr, ulen,
+				      IPPROTO_UDP, csum);
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_NONE;
+
+	iph = oobnet_udp_push_iphdr(sk, skb, rt, fl4);
+	iph->frag_off = ip_dont_fragment(sk, &rt->dst) ? htons(IP_DF) : 0;
 	ip_select_ident(sock_net(sk), skb, sk);
 	ip_send_check(iph);
-	skb->protocol = htons(ETH_P_IP);
 }
 
 /*
@@ -411,15 +433,9 @@ static ssize_t oobnet_udp_send(struct oobnet_sock *os, struct sockaddr *name,
 		goto put;
 	}
 
-	skb = oobnet_tx_alloc(os, tx.od, nonblock, timeout);
+	skb = oobnet_tx_alloc_copy(os, tx.od, from, len, nonblock, timeout);
 	if (IS_ERR(skb)) {
 		ret = PTR_ERR(skb);
-		goto put;
-	}
-	if (!copy_from_iter_full(skb_put(skb, len), len, from)) {
-		oobnet_sock_count(os, OOBNET_SK_TX_ERR);
-		kfree_skb(skb);
-		ret = -EFAULT;
 		goto put;
 	}
 	oobnet_tx_stamp(os, skb);

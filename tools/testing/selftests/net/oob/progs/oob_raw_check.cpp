@@ -65,6 +65,7 @@
 #include <unistd.h>
 
 #include "oob/check.hpp"
+#include "oob/echo.hpp"
 #include "oob/fd.hpp"
 #include "oob/link.hpp"
 #include "oob/netns.hpp"
@@ -84,6 +85,8 @@ constexpr std::size_t type_offset = std::size_t{2} * ETH_ALEN;
 
 using oob::checks::check;
 using oob::checks::expect_errno;
+using oob::oobnet::delta;
+using oob::oobnet::value_of;
 
 using mac = std::array<unsigned char, ETH_ALEN>;
 
@@ -128,16 +131,6 @@ std::vector<std::byte> make_frame(const mac &dst, const mac &src, std::uint32_t 
 	return f;
 }
 
-// The counters of two snapshots, b - a, for one key.
-long long delta(const on::counters &a, const on::counters &b, const std::string &key)
-{
-	const auto ia = a.find(key);
-	const auto ib = b.find(key);
-	if (ia == a.end() || ib == b.end())
-		return -1;
-	return ib->second - ia->second;
-}
-
 // The real device under a port: "vta.100" -> "vta".
 std::string real_of(const std::string &dev)
 {
@@ -152,12 +145,6 @@ struct echo_end {
 	on::counters before, after;
 	std::string error;
 };
-
-long long value_of(const on::counters &c, const std::string &key)
-{
-	const auto i = c.find(key);
-	return i == c.end() ? -1 : i->second;
-}
 
 void run_echo(echo_end &e, const std::string &ns, const std::string &dev, int count)
 {
@@ -190,36 +177,6 @@ void run_echo(echo_end &e, const std::string &ns, const std::string &dev, int co
 		} catch (const std::future_error &) {
 			// Already set: the error is reported through e.error.
 		}
-	}
-}
-
-// The far end's in-band UDP echo, until stop.
-void run_udp_echo(const std::string &ns, std::promise<void> &ready, const std::atomic<bool> &stop)
-{
-	try {
-		const oob::netns::scoped_enter in(ns);
-		const oob::unique_fd udp(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-		sockaddr_in a{};
-		a.sin_family = AF_INET;
-		a.sin_port = htons(udp_port);
-		oob::check_syscall("bind udp", ::bind, udp.get(), reinterpret_cast<sockaddr *>(&a),
-				   sizeof(a));
-		timeval tv{0, 100000};
-		oob::check_syscall("SO_RCVTIMEO", ::setsockopt, udp.get(), SOL_SOCKET, SO_RCVTIMEO,
-				   &tv, sizeof(tv));
-		ready.set_value();
-		std::array<std::byte, 2048> buf{};
-		while (!stop) {
-			sockaddr_in from{};
-			socklen_t flen = sizeof(from);
-			const ssize_t n = ::recvfrom(udp.get(), buf.data(), buf.size(), 0,
-						     reinterpret_cast<sockaddr *>(&from), &flen);
-			if (n > 0)
-				::sendto(udp.get(), buf.data(), static_cast<size_t>(n), 0,
-					 reinterpret_cast<sockaddr *>(&from), flen);
-		}
-	} catch (...) {
-		ready.set_exception(std::current_exception());
 	}
 }
 
@@ -271,12 +228,9 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 	echo_end far;
 	auto far_mac = far.ready.get_future();
 	std::thread echo(run_echo, std::ref(far), ns_b, dev_b, count);
-	std::promise<void> udp_ready;
-	std::atomic<bool> udp_stop{false};
-	std::thread udp_echo;
+	std::optional<oob::inband_udp_echo> udp_echo;
 	if (inband)
-		udp_echo =
-			std::thread(run_udp_echo, ns_b, std::ref(udp_ready), std::cref(udp_stop));
+		udp_echo.emplace(ns_b, udp_port);
 
 	const oob::netns::scoped_enter in(ns_a);
 	int oob_ok = 0, inband_ok = 0;
@@ -299,8 +253,6 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 		if (far_mac.wait_for(wait_limit) != std::future_status::ready)
 			throw std::runtime_error("the far end did not come up");
 		const mac dst = far_mac.get();
-		if (inband)
-			udp_ready.get_future().get();
 		before = on::device_counters(real_of(dev_a));
 		std::optional<tap> t;
 		if (with_tap)
@@ -355,9 +307,7 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 		check(false, std::string("near end: ") + ex.what());
 	}
 	echo.join();
-	udp_stop = true;
-	if (udp_echo.joinable())
-		udp_echo.join();
+	udp_echo.reset();
 	if (!far.error.empty())
 		check(false, "far end: " + far.error);
 

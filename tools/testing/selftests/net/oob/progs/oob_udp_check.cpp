@@ -55,6 +55,7 @@
 #include <unistd.h>
 
 #include "oob/check.hpp"
+#include "oob/echo.hpp"
 #include "oob/fd.hpp"
 #include "oob/link.hpp"
 #include "oob/netns.hpp"
@@ -66,25 +67,14 @@ using namespace std::chrono_literals;
 namespace on = oob::oobnet;
 using oob::checks::check;
 using oob::checks::expect_errno;
+using oob::oobnet::delta;
+using oob::oobnet::value_of;
 
 constexpr std::uint16_t oob_port = 9000;
 constexpr std::uint16_t inband_port = 7777;
 constexpr std::size_t payload_len = 64;
 constexpr auto wait_limit = 5s;
 constexpr std::size_t max_datagram = 65507;
-
-long long value_of(const on::counters &c, const std::string &key)
-{
-	const auto i = c.find(key);
-	return i == c.end() ? -1 : i->second;
-}
-
-long long delta(const on::counters &a, const on::counters &b, const std::string &key)
-{
-	const long long va = value_of(a, key);
-	const long long vb = value_of(b, key);
-	return va < 0 || vb < 0 ? -1 : vb - va;
-}
 
 std::vector<std::byte> payload(std::uint32_t seq)
 {
@@ -147,35 +137,6 @@ void run_echo(echo_end &e, const std::string &ns, const std::string &dev, int co
 	}
 }
 
-// The far end's in-band UDP echo, until stop.
-void run_inband_echo(const std::string &ns, std::promise<void> &ready,
-		     const std::atomic<bool> &stop)
-{
-	try {
-		const oob::netns::scoped_enter in(ns);
-		const oob::unique_fd udp(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-		const auto a = on::ipv4_address("0.0.0.0", inband_port);
-		oob::check_syscall("bind udp", ::bind, udp.get(),
-				   reinterpret_cast<const sockaddr *>(&a), sizeof(a));
-		timeval tv{0, 100000};
-		oob::check_syscall("SO_RCVTIMEO", ::setsockopt, udp.get(), SOL_SOCKET, SO_RCVTIMEO,
-				   &tv, sizeof(tv));
-		ready.set_value();
-		std::vector<std::byte> buf(max_datagram);
-		while (!stop) {
-			sockaddr_in from{};
-			socklen_t flen = sizeof(from);
-			const ssize_t n = ::recvfrom(udp.get(), buf.data(), buf.size(), 0,
-						     reinterpret_cast<sockaddr *>(&from), &flen);
-			if (n > 0)
-				::sendto(udp.get(), buf.data(), static_cast<size_t>(n), 0,
-					 reinterpret_cast<sockaddr *>(&from), flen);
-		}
-	} catch (...) {
-		ready.set_exception(std::current_exception());
-	}
-}
-
 // The directed broadcast address of a /24.
 std::string broadcast_of(const std::string &ip)
 {
@@ -188,9 +149,8 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 	echo_end far;
 	auto far_ready = far.ready.get_future();
 	std::thread echo(run_echo, std::ref(far), ns_b, dev_b, count, 2);
-	std::promise<void> inband_ready;
-	std::atomic<bool> inband_stop{false};
-	std::thread inband(run_inband_echo, ns_b, std::ref(inband_ready), std::cref(inband_stop));
+	std::optional<oob::inband_udp_echo> inband;
+	inband.emplace(ns_b, inband_port);
 
 	int oob_ok = 0, inband_ok = 0;
 	long long rx = -1, tx = -1;
@@ -207,7 +167,6 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 				   &tv, sizeof(tv));
 		const auto to = on::ipv4_address(ip_b, inband_port);
 		far_ready.get();
-		inband_ready.get_future().get();
 		before = on::device_counters(dev_a);
 		std::array<std::byte, 2048> buf{};
 		for (int i = 0; i < count; i++) {
@@ -250,8 +209,7 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 		check(false, std::string("near end: ") + ex.what());
 	}
 	echo.join();
-	inband_stop = true;
-	inband.join();
+	inband.reset();
 	if (!far.error.empty())
 		check(false, "far end: " + far.error);
 
@@ -548,16 +506,14 @@ int frags(const std::string &ns_a, const std::string &dev_a, const std::string &
 	echo_end far;
 	auto far_ready = far.ready.get_future();
 	std::thread echo(run_echo, std::ref(far), ns_b, dev_b, static_cast<int>(sizes.size()), 0);
-	std::promise<void> inband_ready;
-	std::atomic<bool> inband_stop{false};
-	std::thread inband(run_inband_echo, ns_b, std::ref(inband_ready), std::cref(inband_stop));
+	std::optional<oob::inband_udp_echo> inband;
+	inband.emplace(ns_b, inband_port);
 	int frags_out = 0;
 	try {
 		const oob::netns::scoped_enter in(ns_a);
 		on::udp_socket s;
 		s.bind(ip_a, 0);
 		far_ready.get();
-		inband_ready.get_future().get();
 		std::vector<std::byte> buf(max_datagram);
 		for (const auto len : sizes) {
 			const auto p = big_payload(len, static_cast<std::uint32_t>(len));
@@ -589,8 +545,7 @@ int frags(const std::string &ns_a, const std::string &dev_a, const std::string &
 		check(false, std::string("near end: ") + ex.what());
 	}
 	echo.join();
-	inband_stop = true;
-	inband.join();
+	inband.reset();
 	if (!far.error.empty()) {
 		check(false, "far end: " + far.error);
 		const oob::netns::scoped_enter in(ns_b);

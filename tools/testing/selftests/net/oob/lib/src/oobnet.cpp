@@ -169,6 +169,19 @@ counters table_line(const std::string &file, const std::string &key)
 
 } // namespace
 
+long long value_of(const counters &c, const std::string &key)
+{
+	const auto i = c.find(key);
+	return i == c.end() ? -1 : i->second;
+}
+
+long long delta(const counters &a, const counters &b, const std::string &key)
+{
+	const long long va = value_of(a, key);
+	const long long vb = value_of(b, key);
+	return va < 0 || vb < 0 ? -1 : vb - va;
+}
+
 std::string table_text(const std::string &file)
 {
 	std::ifstream in("/proc/thread-self/net/oobnet/" + file);

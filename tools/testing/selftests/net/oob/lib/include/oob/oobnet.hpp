@@ -40,6 +40,10 @@ void set_vlans(const std::string &list);
 using counters = std::map<std::string, long long>;
 [[nodiscard]] counters device_counters(const std::string &dev);
 [[nodiscard]] counters socket_counters(ino_t inode);
+// A counter of a line, -1 when it has none; how much it grew from a to b,
+// -1 when either has none.
+[[nodiscard]] long long value_of(const counters &c, const std::string &key);
+[[nodiscard]] long long delta(const counters &a, const counters &b, const std::string &key);
 // The whole table, for a failure message.
 [[nodiscard]] std::string table_text(const std::string &file);
 
