@@ -30,6 +30,7 @@ enum oobnet_dev_stat {
 	OOBNET_RX_DROP_RCVBUF,	/* picked, but the socket's buffer was full */
 	OOBNET_RX_DROP_CSUM,	/* picked, but a header or checksum was bad */
 	OOBNET_RX_DROP_FRAG,	/* fragments of a reassembly that failed */
+	OOBNET_RX_POLLS,	/* NAPI polls of an oob-capable driver */
 	OOBNET_TX_OOB,		/* sent by the oob stage itself */
 	OOBNET_TX_INBAND,	/* relayed to the in-band transmit path */
 	OOBNET_TX_NONEIGH,	/* of which: no cached neighbour, IP output */
@@ -79,6 +80,17 @@ struct oobnet_dev {
 	struct work_struct inband_work;
 	struct list_head frag_list;	/* reassemblies, oldest first */
 	unsigned int frag_queues;	/* the RX thread's, as the list */
+
+	/*
+	 * An oob-capable device: the RX thread polls its NAPI instances,
+	 * the TX thread calls its driver (NULL: the in-band relay).
+	 */
+	raw_spinlock_t napi_lock;
+	struct list_head napi_list;	/* via napi_struct::poll_list */
+	struct sk_buff_head tx_queue;
+	wait_queue_head_t tx_wait;
+	struct task_struct *tx_thread;
+	bool tx_closed;			/* under tx_queue.lock */
 
 	/* The RX program: a socket filter deciding what is picked. */
 	struct bpf_prog __rcu *rx_prog;	/* RTNL to change */
@@ -206,6 +218,7 @@ void oobnet_vlan_exit(void);
 
 /* rx.c: selection, and the per device RX thread. */
 bool oobnet_deliver(struct sk_buff *skb);
+void oobnet_napi_schedule(struct napi_struct *n);
 int oobnet_rx_start(struct oobnet_dev *od);
 void oobnet_rx_stop(struct oobnet_dev *od);
 
@@ -216,16 +229,21 @@ struct sk_buff *oobnet_tx_alloc_copy(struct oobnet_sock *os,
 				     struct oobnet_dev *od,
 				     struct iov_iter *from, size_t len,
 				     bool nonblock, ktime_t timeout);
-void oobnet_tx_relay(struct oobnet_dev *od, struct sk_buff *skb);
+void oobnet_tx_send(struct oobnet_dev *od, struct sk_buff *skb);
 void oobnet_tx_stamp(struct oobnet_sock *os, struct sk_buff *skb);
 void oobnet_tx_backlog(void);
-void oobnet_free_skb(struct sk_buff *skb);
 int oobnet_tx_init(void);
 void oobnet_tx_exit(void);
 bool oobnet_tx_room(struct oobnet_sock *os);
 void oobnet_tx_wake_all(void);
 void oobnet_tx_forget_dev(struct oobnet_dev *od);
 #define OOBNET_TX_HEADROOM	128
+
+/* xmit.c: the TX thread of an oob-capable device. */
+int oobnet_xmit_start(struct oobnet_dev *od);
+void oobnet_xmit_stop(struct oobnet_dev *od);
+void oobnet_xmit_queue(struct oobnet_dev *od, struct sk_buff *skb);
+void oobnet_tx_wake(struct netdev_queue *txq);
 
 /* socket.c: the oob socket calls common to every type. */
 int oobnet_sock_attach(struct socket *sock);

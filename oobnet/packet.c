@@ -167,7 +167,7 @@ static ssize_t oobnet_packet_send(struct oobnet_sock *os,
 	skb->dev = dev;
 	oobnet_sock_count(os, OOBNET_SK_TX);
 	/* The relay takes over the reference on the device. */
-	oobnet_tx_relay(od, skb);
+	oobnet_tx_send(od, skb);
 	oobnet_dev_put(od);
 	return len;
 put:

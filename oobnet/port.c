@@ -117,6 +117,11 @@ static struct oobnet_dev *oobnet_dev_get(struct net_device *real)
 	od->pool_max = clamp(READ_ONCE(pool_max), OOBNET_POOL_MIN, OOBNET_POOL_MAX);
 	od->pool_low = od->pool_max;
 	pp.pool_size = od->pool_max;
+	if (netdev_is_oob_capable(real)) {
+		/* Mapped once here: the driver syncs, never maps. */
+		pp.flags = PP_FLAG_DMA_MAP;
+		pp.dma_dir = DMA_BIDIRECTIONAL;
+	}
 	od->pool = page_pool_create(&pp);
 	if (IS_ERR(od->pool)) {
 		ret = PTR_ERR(od->pool);
@@ -129,6 +134,11 @@ static struct oobnet_dev *oobnet_dev_get(struct net_device *real)
 	ret = oobnet_rx_start(od);
 	if (ret)
 		goto destroy;
+	if (netdev_is_oob_capable(real)) {
+		ret = oobnet_xmit_start(od);
+		if (ret)
+			goto rx_stop;
+	}
 
 	/* Visible to the gate before diversion sends it packets. */
 	netdev_hold(real, &od->tracker, GFP_KERNEL);
@@ -138,14 +148,17 @@ static struct oobnet_dev *oobnet_dev_get(struct net_device *real)
 	if (ret)
 		goto unlist;
 
-	netdev_info(real, "oob state up: pool of %u buffers of %lu bytes, diversion on\n",
-		    od->pool_max, PAGE_SIZE);
+	netdev_info(real, "oob state up: pool of %u buffers of %lu bytes, diversion on, %s\n",
+		    od->pool_max, PAGE_SIZE,
+		    od->tx_thread ? "oob-capable driver" : "in-band driver");
 	return od;
 
 unlist:
 	list_del_rcu(&od->next);
 	synchronize_rcu();
 	netdev_put(real, &od->tracker);
+	oobnet_xmit_stop(od);
+rx_stop:
 	oobnet_rx_stop(od);
 destroy:
 	page_pool_destroy(od->pool);
@@ -159,6 +172,8 @@ static void oobnet_dev_release(struct oobnet_dev *od)
 {
 	if (--od->ports)
 		return;
+	/* The oob stage stops sending first, as the hooks require. */
+	oobnet_xmit_stop(od);
 	/* No receiver sees diversion on when this returns. */
 	netif_disable_oob_diversion(od->real);
 	list_del_rcu(&od->next);
@@ -246,9 +261,6 @@ int oobnet_switch_port(struct net_device *dev, bool on)
 		return 0;
 	}
 	if (dev->type != ARPHRD_ETHER)
-		return -EOPNOTSUPP;
-	/* Its NAPI instances would come to us to poll: not yet. */
-	if (netdev_is_oob_capable(oobnet_real_dev(dev)))
 		return -EOPNOTSUPP;
 	if (!(dev->flags & IFF_UP))
 		return -ENETDOWN;

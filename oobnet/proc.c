@@ -32,6 +32,7 @@ static const char *const oobnet_dev_stat_names[OOBNET_DEV_NR_STATS] = {
 	[OOBNET_RX_DROP_RCVBUF]	 = "rx_drop_rcvbuf",
 	[OOBNET_RX_DROP_CSUM]	 = "rx_drop_csum",
 	[OOBNET_RX_DROP_FRAG]	 = "rx_drop_frag",
+	[OOBNET_RX_POLLS]	 = "rx_polls",
 	[OOBNET_TX_OOB]		 = "tx_oob",
 	[OOBNET_TX_INBAND]	 = "tx_inband",
 	[OOBNET_TX_NONEIGH]	 = "tx_noneigh",
@@ -55,7 +56,7 @@ static int oobnet_devices_show(struct seq_file *seq, void *v)
 	seq_puts(seq, "dev");
 	for (i = 0; i < OOBNET_DEV_NR_STATS; i++)
 		seq_printf(seq, " %s", oobnet_dev_stat_names[i]);
-	seq_puts(seq, " pool inflight pool_low rx_prog\n");
+	seq_puts(seq, " pool inflight pool_low rx_prog oob_io\n");
 
 	rtnl_lock();
 	list_for_each_entry(od, &oobnet_devs, next) {
@@ -64,9 +65,9 @@ static int oobnet_devices_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "%s", od->real->name);
 		for (i = 0; i < OOBNET_DEV_NR_STATS; i++)
 			seq_printf(seq, " %lu", atomic_long_read(&od->stats[i]));
-		seq_printf(seq, " %u %d %d %u\n", od->pool_max,
+		seq_printf(seq, " %u %d %d %u %d\n", od->pool_max,
 			   atomic_read(&od->tx_inflight), READ_ONCE(od->pool_low),
-			   oobnet_rx_prog_id(od));
+			   oobnet_rx_prog_id(od), !!od->tx_thread);
 	}
 	rtnl_unlock();
 	return 0;

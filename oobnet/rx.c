@@ -26,6 +26,11 @@
  * device's RX thread and the thread woken.  The RX thread, a SCHED_FIFO
  * kthread on the oob stage, hands packets to their sockets and wakes the
  * readers.
+ *
+ * On an oob-capable driver the gate runs on the oob stage: the driver's
+ * interrupt hands its NAPI instance to oobnet_napi_schedule(), and the RX
+ * thread polls it with napi_poll_oob() before handing what the poll picked
+ * to the sockets.  What it leaves in-band, the core relays.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -260,6 +265,60 @@ static void oobnet_rx_dispatch(struct oobnet_dev *od, struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
+/*
+ * napi_schedule_oob(): @n's interrupt fired.  An oob-capable device's
+ * instance goes to its RX thread; a stock driver's already ran in-band.
+ */
+void oobnet_napi_schedule(struct napi_struct *n)
+{
+	struct oobnet_dev *od;
+	unsigned long flags;
+
+	if (!netdev_is_oob_capable(n->dev))
+		return;
+	/* Listed before diversion goes on, unlisted after it went off. */
+	od = oobnet_dev_lookup_rcu(n->dev);
+	if (WARN_ON_ONCE(!od))
+		return;
+	raw_spin_lock_irqsave(&od->napi_lock, flags);
+	list_add_tail(&n->poll_list, &od->napi_list);
+	raw_spin_unlock_irqrestore(&od->napi_lock, flags);
+	wake_up_process(od->rx_thread);
+}
+
+/* The instances handed over: each polled once, then back if it asks. */
+static void oobnet_rx_poll(struct oobnet_dev *od)
+{
+	struct napi_struct *n;
+	unsigned long flags;
+	LIST_HEAD(repoll);
+	LIST_HEAD(todo);
+	int work;
+
+	raw_spin_lock_irqsave(&od->napi_lock, flags);
+	list_splice_init(&od->napi_list, &todo);
+	raw_spin_unlock_irqrestore(&od->napi_lock, flags);
+
+	while (!list_empty(&todo)) {
+		n = list_first_entry(&todo, struct napi_struct, poll_list);
+		/* Unlinks @n, and puts it on @repoll if it used its budget. */
+		work = napi_poll_oob(n, &repoll);
+		oobnet_dev_count(od, OOBNET_RX_POLLS);
+		trace_oobnet_napi_poll(od->real, work);
+	}
+	if (list_empty(&repoll))
+		return;
+	raw_spin_lock_irqsave(&od->napi_lock, flags);
+	list_splice_tail(&repoll, &od->napi_list);
+	raw_spin_unlock_irqrestore(&od->napi_lock, flags);
+}
+
+static bool oobnet_rx_pending(struct oobnet_dev *od)
+{
+	return !skb_queue_empty_lockless(&od->rx_queue) ||
+	       !list_empty_careful(&od->napi_list) || kthread_should_stop();
+}
+
 static void oobnet_rx_inband_work(struct work_struct *work)
 {
 	struct oobnet_dev *od = container_of(work, struct oobnet_dev,
@@ -280,11 +339,10 @@ static int oobnet_rx_thread(void *arg)
 	__skb_queue_head_init(&batch);
 	oob_stage_enter();
 	while (!kthread_should_stop()) {
-		wait_event_idle_timeout(od->rx_wait,
-					!skb_queue_empty_lockless(&od->rx_queue) ||
-					kthread_should_stop(),
+		wait_event_idle_timeout(od->rx_wait, oobnet_rx_pending(od),
 					oobnet_ipfrag_next_expiry(od));
 		oobnet_ipfrag_expire(od, false);
+		oobnet_rx_poll(od);
 		spin_lock_irqsave(&od->rx_queue.lock, flags);
 		skb_queue_splice_init(&od->rx_queue, &batch);
 		spin_unlock_irqrestore(&od->rx_queue.lock, flags);
@@ -306,6 +364,8 @@ int oobnet_rx_start(struct oobnet_dev *od)
 
 	skb_queue_head_init(&od->inband_queue);
 	INIT_WORK(&od->inband_work, oobnet_rx_inband_work);
+	raw_spin_lock_init(&od->napi_lock);
+	INIT_LIST_HEAD(&od->napi_list);
 	t = kthread_create(oobnet_rx_thread, od, "oobnet-rx/%s", od->real->name);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
@@ -318,7 +378,18 @@ int oobnet_rx_start(struct oobnet_dev *od)
 /* Diversion is off: nothing is queued any more. */
 void oobnet_rx_stop(struct oobnet_dev *od)
 {
+	struct napi_struct *n, *tmp;
+
 	kthread_stop(od->rx_thread);
+	/*
+	 * A driver with no ndo_disable_oob() may have left an instance with
+	 * us: the softirq polls it now.
+	 */
+	list_for_each_entry_safe(n, tmp, &od->napi_list, poll_list) {
+		list_del_init(&n->poll_list);
+		if (napi_schedule_unprep(n))
+			napi_schedule(n);
+	}
 	skb_queue_purge(&od->rx_queue);
 	oobnet_ipfrag_expire(od, true);
 	/* Diversion is off: what is left may still go in-band. */

@@ -75,6 +75,36 @@ TRACE_EVENT(oobnet_tx_relay,
 		      __entry->len, __entry->ip, __entry->oob)
 );
 
+/* The RX thread polled a NAPI instance of an oob-capable device. */
+TRACE_EVENT(oobnet_napi_poll,
+	    TP_PROTO(const struct net_device *real, int work),
+	    TP_ARGS(real, work),
+	    TP_STRUCT__entry(__string(dev, real->name)
+			     __field(int, work)
+			     __field(bool, oob)),
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->work = work;
+			   __entry->oob = running_oob();),
+	    TP_printk("dev=%s work=%d oob=%d", __get_str(dev), __entry->work,
+		      __entry->oob)
+);
+
+/* The TX thread handed a packet to an oob-capable driver. */
+TRACE_EVENT(oobnet_tx_xmit,
+	    TP_PROTO(const struct net_device *real, unsigned int len, int ret),
+	    TP_ARGS(real, len, ret),
+	    TP_STRUCT__entry(__string(dev, real->name)
+			     __field(unsigned int, len)
+			     __field(int, ret)
+			     __field(bool, oob)),
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->len = len;
+			   __entry->ret = ret;
+			   __entry->oob = running_oob();),
+	    TP_printk("dev=%s len=%u ret=%d oob=%d", __get_str(dev),
+		      __entry->len, __entry->ret, __entry->oob)
+);
+
 /* A transmit buffer came back to its device's pool. */
 TRACE_EVENT(oobnet_tx_done,
 	    TP_PROTO(const struct net_device *real, int inflight),

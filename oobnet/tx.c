@@ -5,11 +5,13 @@
  * An oob send builds its packet on a buffer of the real device's pool: an
  * oob skb head around a page of the device's page pool.  A device has
  * pool_max buffers in flight at most; a sender finding none free waits
- * for one (or gets EAGAIN when it may not wait), and the free hook, which
- * sees every oob head on its last release, gives the buffer back and
- * wakes the senders that ran dry.
+ * for one (or gets EAGAIN when it may not wait).  The buffer's destructor,
+ * which also marks it as oobnet's (a driver's receive buffers have oob
+ * heads too), gives it back when the buffer is freed or orphaned and wakes
+ * the senders that ran dry.
  *
- * A device that is not oob-capable transmits in-band: the sender queues
+ * An oob-capable device is sent to from the oob stage by its TX thread
+ * (xmit.c).  Any other device transmits in-band: the sender queues
  * its packet on a per-CPU backlog and kicks NET_TX_SOFTIRQ on that CPU,
  * whose net_tx_action() hands the backlog to dev_queue_xmit(), or to the
  * IP output for a datagram whose neighbour was not cached.
@@ -76,41 +78,39 @@ static struct oobnet_dev *oobnet_dev_by_txdev_rcu(const struct net_device *dev)
 }
 
 /*
- * The last release of any skb with an oob head or oob storage.  Only
- * oobnet's transmit buffers have oob heads, and only the original, not its
- * clones: each is counted back once.
+ * The destructor of a transmit buffer, run once when it is freed or
+ * orphaned (clones have none): the buffer is back, then the sender's
+ * SO_SNDBUF charge as sock_wfree() does it.  RCU covers the module text
+ * until the last sock, freed by RCU, lets go of the module.
  */
-void oobnet_free_skb(struct sk_buff *skb)
+static void oobnet_tx_wfree(struct sk_buff *skb)
 {
 	struct oobnet_dev *od = NULL;
 	struct page *page;
 
-	if (skb_is_oob(skb)) {
-		rcu_read_lock();
-		if (skb_has_oob_storage(skb) && skb->head_frag) {
-			page = virt_to_head_page(skb->head);
-			if (page_pool_page_is_pp(page))
-				od = oobnet_dev_by_pool_rcu(page->pp);
-		} else if (skb->dev) {
-			od = oobnet_dev_by_txdev_rcu(skb->dev);
-		}
-		if (od) {
-			trace_oobnet_tx_done(od->real,
-					     atomic_dec_return(&od->tx_inflight));
-			/*
-			 * atomic_dec_return() orders the free buffer before
-			 * the look at the flag; with the barrier in
-			 * oobnet_tx_take(), either the sender sees the buffer
-			 * or we see it wait.
-			 */
-			if (READ_ONCE(od->tx_starved)) {
-				WRITE_ONCE(od->tx_starved, false);
-				oobnet_tx_wake_all();
-			}
-		}
-		rcu_read_unlock();
+	rcu_read_lock();
+	if (skb_has_oob_storage(skb) && skb->head_frag) {
+		page = virt_to_head_page(skb->head);
+		if (page_pool_page_is_pp(page))
+			od = oobnet_dev_by_pool_rcu(page->pp);
+	} else if (skb->dev) {
+		od = oobnet_dev_by_txdev_rcu(skb->dev);
 	}
-	finalize_skb_inband(skb);
+	if (od) {
+		trace_oobnet_tx_done(od->real,
+				     atomic_dec_return(&od->tx_inflight));
+		/*
+		 * atomic_dec_return() orders the free buffer before the look
+		 * at the flag; with the barrier in oobnet_tx_take(), either
+		 * the sender sees the buffer or we see it wait.
+		 */
+		if (READ_ONCE(od->tx_starved)) {
+			WRITE_ONCE(od->tx_starved, false);
+			oobnet_tx_wake_all();
+		}
+	}
+	sock_wfree(skb);
+	rcu_read_unlock();
 }
 
 /* Takes a buffer if one is free; *err says why not when none is. */
@@ -243,6 +243,7 @@ struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 			return ERR_PTR(err);
 	}
 	skb_set_owner_w(skb, os->sk);
+	skb->destructor = oobnet_tx_wfree;
 	return skb;
 }
 
@@ -284,13 +285,8 @@ void oobnet_tx_stamp(struct oobnet_sock *os, struct sk_buff *skb)
 	skb_setup_tx_timestamp(skb, READ_ONCE(os->sk->sk_tsflags));
 }
 
-/**
- * oobnet_tx_relay() - Send a packet through the in-band stack
- * @od: the device's state
- * @skb: the packet, skb->dev referenced by the caller, which the relay
- *	takes over
- */
-void oobnet_tx_relay(struct oobnet_dev *od, struct sk_buff *skb)
+/* Sends a packet through the in-band stack, see oobnet_tx_send(). */
+static void oobnet_tx_relay(struct oobnet_dev *od, struct sk_buff *skb)
 {
 	oobnet_dev_count(od, OOBNET_TX_INBAND);
 	trace_oobnet_tx_relay(skb->dev, skb, skb_dst(skb));
@@ -299,6 +295,24 @@ void oobnet_tx_relay(struct oobnet_dev *od, struct sk_buff *skb)
 	skb_queue_tail(this_cpu_ptr(&oobnet_tx_queue), skb);
 	netif_tx_kick_inband();
 	migrate_enable();
+}
+
+/**
+ * oobnet_tx_send() - Send a packet built on a transmit buffer
+ * @od: the state of the real device under skb->dev
+ * @skb: the packet, skb->dev its port, referenced by the caller, which
+ *	this takes over
+ *
+ * From the oob stage through the TX thread of an oob-capable device, else
+ * through the in-band stack; a packet with a route attached (no cached
+ * neighbour) goes through the in-band IP output either way.
+ */
+void oobnet_tx_send(struct oobnet_dev *od, struct sk_buff *skb)
+{
+	if (od->tx_thread && !skb_dst(skb))
+		oobnet_xmit_queue(od, skb);
+	else
+		oobnet_tx_relay(od, skb);
 }
 
 /* net_tx_action() on this CPU: send what the oob stage queued here. */

@@ -343,7 +343,7 @@ void oobnet_udp_emit(struct oobnet_udp_tx *tx, struct sk_buff *skb)
 		oobnet_dev_count(tx->od, OOBNET_TX_NONEIGH);
 	}
 	dev_hold(tx->dev);
-	oobnet_tx_relay(tx->od, skb);
+	oobnet_tx_send(tx->od, skb);
 }
 
 static ssize_t oobnet_udp_send(struct oobnet_sock *os, struct sockaddr *name,

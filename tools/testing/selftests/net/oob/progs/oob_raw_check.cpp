@@ -333,24 +333,28 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 	for (const auto &[what, b, a] :
 	     {std::tuple{dev_a, &before, &after}, std::tuple{dev_b, &far.before, &far.after}}) {
 		const long long picked = delta(*b, *a, "rx_picked");
-		const long long relayed = delta(*b, *a, "tx_inband");
+		const auto [sent, other] = on::sent_by_stage(*b, *a);
 		long long dropped = 0;
 		for (const char *k : {"rx_drop_vlan", "rx_drop_backlog", "rx_drop_nosock",
 				      "rx_drop_rcvbuf", "tx_drop"})
 			dropped += delta(*b, *a, k);
-		check(picked == count && relayed == count && dropped == 0,
+		check(picked == count && sent == count && other == 0 && dropped == 0,
 		      real_of(what)
 			      .append(" counted rx_picked ")
 			      .append(std::to_string(picked))
-			      .append(" tx_inband ")
-			      .append(std::to_string(relayed))
-			      .append(" drops ")
+			      .append(" ")
+			      .append(on::send_stage(*a))
+			      .append(" ")
+			      .append(std::to_string(sent))
+			      .append(" (other stage ")
+			      .append(std::to_string(other))
+			      .append(") drops ")
 			      .append(std::to_string(dropped))
 			      .append(" (want ")
 			      .append(n)
 			      .append(" ")
 			      .append(n)
-			      .append(" 0)"));
+			      .append(" 0 0)"));
 		if (inband)
 			check(delta(*b, *a, "rx_inband") >= count,
 			      real_of(what) +

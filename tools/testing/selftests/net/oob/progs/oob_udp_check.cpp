@@ -235,12 +235,13 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 			dropped += delta(*b, *a, k);
 		const bool far_end = dev == dev_b;
 		const long long want_rx = far_end ? count + 2 : count;
-		check(delta(*b, *a, "rx_picked") == want_rx &&
-			      delta(*b, *a, "tx_inband") == count && dropped == 0 &&
-			      delta(*b, *a, "rx_inband") >= count,
+		const auto [sent, other] = on::sent_by_stage(*b, *a);
+		check(delta(*b, *a, "rx_picked") == want_rx && sent == count && other == 0 &&
+			      dropped == 0 && delta(*b, *a, "rx_inband") >= count,
 		      dev + " counted rx_picked " + std::to_string(delta(*b, *a, "rx_picked")) +
-			      " tx_inband " + std::to_string(delta(*b, *a, "tx_inband")) +
-			      " drops " + std::to_string(dropped) + " rx_inband " +
+			      " " + on::send_stage(*a) + " " + std::to_string(sent) +
+			      " (other stage " + std::to_string(other) + ") drops " +
+			      std::to_string(dropped) + " rx_inband " +
 			      std::to_string(delta(*b, *a, "rx_inband")));
 	}
 	return oob::checks::exit_code();

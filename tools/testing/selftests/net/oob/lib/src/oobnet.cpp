@@ -175,6 +175,17 @@ long long value_of(const counters &c, const std::string &key)
 	return i == c.end() ? -1 : i->second;
 }
 
+std::string send_stage(const counters &c)
+{
+	return value_of(c, "oob_io") == 1 ? "tx_oob" : "tx_inband";
+}
+
+std::pair<long long, long long> sent_by_stage(const counters &a, const counters &b)
+{
+	const auto stage = send_stage(b);
+	return {delta(a, b, stage), delta(a, b, stage == "tx_oob" ? "tx_inband" : "tx_oob")};
+}
+
 long long delta(const counters &a, const counters &b, const std::string &key)
 {
 	const long long va = value_of(a, key);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 
 #include <linux/bpf.h>
 #include <linux/if_packet.h>
@@ -44,6 +45,11 @@ using counters = std::map<std::string, long long>;
 // -1 when either has none.
 [[nodiscard]] long long value_of(const counters &c, const std::string &key);
 [[nodiscard]] long long delta(const counters &a, const counters &b, const std::string &key);
+// A device whose driver is oob-capable sends from the oob stage (tx_oob),
+// any other through the in-band relay (tx_inband): the counter that should
+// have grown from a to b, and how much the other one grew.
+[[nodiscard]] std::string send_stage(const counters &c);
+[[nodiscard]] std::pair<long long, long long> sent_by_stage(const counters &a, const counters &b);
 // The whole table, for a failure message.
 [[nodiscard]] std::string table_text(const std::string &file);
 

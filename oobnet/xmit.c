@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oobnet: the TX thread of an oob-capable device.
+ *
+ * A driver with a complete oob I/O path (netdev_is_oob_capable()) is
+ * called from the oob stage: senders queue their packets to the device's
+ * TX thread, oobnet-tx/<dev>, a SCHED_FIFO thread on the oob stage, which
+ * calls the driver's transmit under netif_tx_lock_oob().  The buffers are
+ * oob storage mapped for the device by its pool, which the driver syncs
+ * instead of mapping.  When the queue is stopped the thread waits for the
+ * tx_wake hook (netif_tx_wake_queue()), or at most a tick, and tries again.
+ *
+ * Packets with a route attached (no cached neighbour) still go through the
+ * in-band IP output, see oobnet_tx_send().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/if_vlan.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/net_oob.h>
+#include <linux/netdevice.h>
+#include <linux/oob_stage.h>
+#include <uapi/linux/sched/types.h>
+
+#include "oobnet.h"
+#include "trace.h"
+
+static unsigned int tx_prio = 50;
+module_param(tx_prio, uint, 0644);
+MODULE_PARM_DESC(tx_prio,
+		 "SCHED_FIFO priority of the TX threads of oob-capable devices, taken when they start (1-99, default 50)");
+
+/* Queue 0: the oob stage cannot run the in-band queue selection. */
+#define OOBNET_XMIT_QUEUE	0
+
+/* Puts a VLAN port's tag on the packet and moves it to the real device. */
+static struct sk_buff *oobnet_xmit_untangle(struct oobnet_dev *od,
+					    struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	u16 tci;
+
+	if (!is_vlan_dev(dev))
+		return skb;
+	tci = vlan_dev_vlan_id(dev) |
+	      vlan_dev_get_egress_qos_mask(dev, skb->priority);
+	__vlan_hwaccel_put_tag(skb, vlan_dev_vlan_proto(dev), tci);
+	dev_hold(od->real);
+	skb->dev = od->real;
+	dev_put(dev);
+	if (!(od->real->features & NETIF_F_HW_VLAN_CTAG_TX))
+		/* The headroom is reserved for the tag: no reallocation. */
+		skb = __vlan_hwaccel_push_inside(skb);
+	return skb;
+}
+
+/**
+ * oobnet_xmit_queue() - Have the TX thread send a packet
+ * @od: the oob-capable device's state
+ * @skb: the packet, skb->dev its port, referenced by the caller, which
+ *	this takes over
+ */
+void oobnet_xmit_queue(struct oobnet_dev *od, struct sk_buff *skb)
+{
+	unsigned long flags;
+
+	skb = oobnet_xmit_untangle(od, skb);
+	if (unlikely(!skb)) {
+		/* __vlan_hwaccel_push_inside() freed it. */
+		dev_put(od->real);
+		oobnet_dev_count(od, OOBNET_TX_DROP);
+		return;
+	}
+	skb_set_queue_mapping(skb, OOBNET_XMIT_QUEUE);
+
+	spin_lock_irqsave(&od->tx_queue.lock, flags);
+	if (unlikely(od->tx_closed)) {
+		spin_unlock_irqrestore(&od->tx_queue.lock, flags);
+		oobnet_dev_count(od, OOBNET_TX_DROP);
+		dev_put(skb->dev);
+		kfree_skb(skb);
+		return;
+	}
+	__skb_queue_tail(&od->tx_queue, skb);
+	spin_unlock_irqrestore(&od->tx_queue.lock, flags);
+	wake_up(&od->tx_wait);
+}
+
+/* Sends @skb, or returns false when the queue is stopped and keeps it. */
+static bool oobnet_xmit_one(struct oobnet_dev *od, struct sk_buff *skb)
+{
+	struct net_device *real = od->real;
+	struct netdev_queue *txq = netdev_get_tx_queue(real, OOBNET_XMIT_QUEUE);
+	unsigned int len = skb->len;
+	netdev_tx_t ret;
+
+	netif_tx_lock_oob(txq);
+	if (netif_xmit_frozen_or_stopped(txq)) {
+		netif_tx_unlock_oob(txq);
+		return false;
+	}
+	/* Taps see the frame as it leaves, as they would in-band. */
+	if (dev_nit_active(real))
+		dev_queue_xmit_nit(skb, real);
+	ret = netdev_start_xmit(skb, real, txq, false);
+	netif_tx_unlock_oob(txq);
+	if (ret == NETDEV_TX_BUSY)
+		return false;
+
+	trace_oobnet_tx_xmit(real, len, ret);
+	oobnet_dev_count(od, ret == NETDEV_TX_OK ? OOBNET_TX_OOB : OOBNET_TX_DROP);
+	dev_put(real);
+	return true;
+}
+
+static bool oobnet_xmit_can_go(struct oobnet_dev *od)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(od->real,
+						       OOBNET_XMIT_QUEUE);
+
+	return !netif_xmit_frozen_or_stopped(txq) || kthread_should_stop();
+}
+
+static int oobnet_xmit_thread(void *arg)
+{
+	struct oobnet_dev *od = arg;
+	struct sk_buff_head batch;
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	__skb_queue_head_init(&batch);
+	oob_stage_enter();
+	while (!kthread_should_stop()) {
+		if (skb_queue_empty(&batch)) {
+			wait_event_idle(od->tx_wait,
+					!skb_queue_empty_lockless(&od->tx_queue) ||
+					kthread_should_stop());
+			spin_lock_irqsave(&od->tx_queue.lock, flags);
+			skb_queue_splice_tail_init(&od->tx_queue, &batch);
+			spin_unlock_irqrestore(&od->tx_queue.lock, flags);
+		}
+		while ((skb = __skb_dequeue(&batch))) {
+			if (!oobnet_xmit_one(od, skb)) {
+				__skb_queue_head(&batch, skb);
+				break;
+			}
+		}
+		if (skb_queue_empty(&batch))
+			continue;
+		/*
+		 * Stopped: the driver's completion wakes us through the
+		 * tx_wake hook; a tick bounds a restart that does not.
+		 */
+		wait_event_idle_timeout(od->tx_wait, oobnet_xmit_can_go(od), 1);
+	}
+	oob_stage_leave();
+
+	while ((skb = __skb_dequeue(&batch))) {
+		oobnet_dev_count(od, OOBNET_TX_DROP);
+		dev_put(skb->dev);
+		kfree_skb(skb);
+	}
+	return 0;
+}
+
+/* The tx_wake hook: a stopped queue of a diverted device restarted. */
+void oobnet_tx_wake(struct netdev_queue *txq)
+{
+	struct oobnet_dev *od = oobnet_dev_lookup_rcu(txq->dev);
+
+	if (od && od->tx_thread)
+		wake_up(&od->tx_wait);
+}
+
+/* Before diversion goes on: the real device is oob-capable. */
+int oobnet_xmit_start(struct oobnet_dev *od)
+{
+	struct sched_attr attr = {
+		.size = sizeof(attr),
+		.sched_policy = SCHED_FIFO,
+		.sched_priority = clamp(READ_ONCE(tx_prio), 1U, MAX_RT_PRIO - 1U),
+	};
+	struct task_struct *t;
+
+	skb_queue_head_init(&od->tx_queue);
+	init_waitqueue_head(&od->tx_wait);
+	t = kthread_create(oobnet_xmit_thread, od, "oobnet-tx/%s",
+			   od->real->name);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	WARN_ON_ONCE(sched_setattr_nocheck(t, &attr));
+	od->tx_thread = t;
+	wake_up_process(t);
+	return 0;
+}
+
+/* Before diversion goes off: nothing is sent from the oob stage after. */
+void oobnet_xmit_stop(struct oobnet_dev *od)
+{
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	if (!od->tx_thread)
+		return;
+	spin_lock_irqsave(&od->tx_queue.lock, flags);
+	od->tx_closed = true;
+	spin_unlock_irqrestore(&od->tx_queue.lock, flags);
+	kthread_stop(od->tx_thread);
+	while ((skb = skb_dequeue(&od->tx_queue))) {
+		oobnet_dev_count(od, OOBNET_TX_DROP);
+		dev_put(skb->dev);
+		kfree_skb(skb);
+	}
+}
