@@ -21,11 +21,18 @@
 //       under the senders.  The senders stop with ENETDOWN only, the
 //       carrier never drops, every oob skb head comes back, and in-band
 //       round trips still work; the ports are on again at the end.
+//   oob-e1000e-check rebind NS_A DEV_A NS_B DEV_B IPV4_B
+//       DEV_B, an oob port, is unbound from e1000e and bound again: its
+//       port and oob state go with it, every oob skb head comes back; the
+//       new device is put back in NS_B as DEV_B with IPV4_B, becomes a port
+//       again, and oob and in-band round trips work across the wire.
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -45,6 +52,7 @@
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
 #include "oob/process.hpp"
+#include "oob/topology.hpp"
 
 namespace {
 
@@ -58,6 +66,7 @@ using oob::oobnet::value_of;
 
 constexpr std::uint16_t test_ethertype = 0x88b5; // IEEE local experimental 1
 constexpr std::uint16_t echo_port = 7778;
+constexpr std::size_t type_offset = std::size_t{2} * ETH_ALEN;
 
 struct snapshot {
 	et::stats driver;
@@ -172,7 +181,7 @@ struct sender {
 			for (int i = 0; i < ETH_ALEN; i++)
 				f[static_cast<std::size_t>(i)] = static_cast<std::byte>(v[i]);
 			const std::uint16_t type = htons(test_ethertype);
-			std::memcpy(f.data() + std::ptrdiff_t{2 * ETH_ALEN}, &type, sizeof(type));
+			std::memcpy(f.data() + type_offset, &type, sizeof(type));
 			for (;;) {
 				s.send(f, on::timeout::after(1s));
 				sent++;
@@ -274,11 +283,85 @@ int churn(const std::string &ns_a, const std::string &dev_a, const std::string &
 	return oob::checks::exit_code();
 }
 
+// PCI_SLOT_NAME of the device under a link, from its uevent.
+std::string pci_slot(const std::string &ns, const std::string &dev)
+{
+	const auto uevent = on::sysfs_read(ns, "/sys/class/net/" + dev + "/device/uevent");
+	const std::string key = "PCI_SLOT_NAME=";
+	const auto at = uevent.find(key);
+	if (at == std::string::npos)
+		throw std::runtime_error("no PCI slot for " + dev);
+	const auto end = uevent.find('\n', at);
+	return uevent.substr(at + key.size(),
+			     end == std::string::npos ? std::string::npos : end - at - key.size());
+}
+
+bool wait_heads(const std::string &want)
+{
+	for (int i = 0; i < 100; i++) {
+		if (on::sysfs_read({}, "/proc/sys/net/core/free_oob_skb") == want)
+			return true;
+		std::this_thread::sleep_for(30ms);
+	}
+	return false;
+}
+
+int rebind(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
+	   const std::string &dev_b, const std::string &ipv4_b)
+{
+	const auto heads = on::sysfs_read({}, "/proc/sys/net/core/free_oob_skb");
+	check(on::port(ns_b, dev_b), dev_b + " is an oob port");
+	const auto slot = pci_slot(ns_b, dev_b);
+	std::string mac;
+	{
+		const oob::netns::scoped_enter in(ns_b);
+		mac = oob::link::by_name(dev_b)->mac;
+	}
+
+	on::sysfs_write({}, "/sys/bus/pci/drivers/e1000e/unbind", slot);
+	{
+		const oob::netns::scoped_enter in(ns_b);
+		check(!oob::link::by_name(dev_b) &&
+			      value_of(on::device_counters(dev_b), "pool") < 0,
+		      dev_b + " (" + slot + ") unbound: the link and its oob state are gone");
+	}
+	check(wait_heads(heads), "every oob skb head came back (" + heads + " free)");
+
+	on::sysfs_write({}, "/sys/bus/pci/drivers/e1000e/bind", slot);
+	std::optional<oob::link::info> l;
+	for (int i = 0; i < 100 && !l; i++) {
+		l = oob::link::by_mac(mac);
+		if (!l)
+			std::this_thread::sleep_for(50ms);
+	}
+	check(l.has_value(), slot + " bound again as " + (l ? l->name : std::string("nothing")));
+	if (!l)
+		return oob::checks::exit_code();
+	oob::link::rtnl root;
+	root.set_netns(l->ifindex, oob::netns::open(ns_b).get());
+	{
+		const oob::netns::scoped_enter in(ns_b);
+		oob::link::rtnl rt;
+		rt.set_name(l->ifindex, dev_b);
+		rt.set_up(l->ifindex);
+		rt.add_ipv4(l->ifindex, ipv4_b, oob::topology::prefix_len);
+		check(oob::link::wait_carrier(dev_b, 10s),
+		      dev_b + " is back in " + ns_b + " with " + ipv4_b + " and its carrier");
+	}
+	on::set_port(ns_b, dev_b, true);
+	check(on::port(ns_b, dev_b), dev_b + " is an oob port again");
+	oob::child run({"oob-raw-check", "pingpong", ns_a, dev_a, ns_b, dev_b, "20", ipv4_b});
+	const auto st = run.wait(60s);
+	check(st.success(), "oob and in-band round trips after the rebind: " + st.describe());
+	return oob::checks::exit_code();
+}
+
 int usage()
 {
 	std::fprintf(stderr, "usage: oob-e1000e-check path NS_A DEV_A NS_B DEV_B COUNT\n"
 			     "       oob-e1000e-check refusals NS DEV\n"
-			     "       oob-e1000e-check churn NS_A DEV_A NS_B DEV_B ROUNDS IPV4_B\n");
+			     "       oob-e1000e-check churn NS_A DEV_A NS_B DEV_B ROUNDS IPV4_B\n"
+			     "       oob-e1000e-check rebind NS_A DEV_A NS_B DEV_B IPV4_B\n");
 	return 2;
 }
 
@@ -292,6 +375,8 @@ int main(int argc, char **argv)
 			return path(args[1], args[2], args[3], args[4], std::stoi(args[5]));
 		if (args.size() == 3 && args[0] == "refusals")
 			return refusals(args[1], args[2]);
+		if (args.size() == 6 && args[0] == "rebind")
+			return rebind(args[1], args[2], args[3], args[4], args[5]);
 		if (args.size() == 7 && args[0] == "churn")
 			return churn(args[1], args[2], args[3], args[4], std::stoi(args[5]),
 				     args[6]);
