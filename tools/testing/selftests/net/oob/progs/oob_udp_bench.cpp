@@ -5,16 +5,12 @@
 // which scripts/cost.sh compares between kernels.
 //
 //   oob-udp-bench rtt  PAIR [--size N] [--count N] [--warmup N] [--prio P]
-//                           [--oob 1] [--flood 1]
 //   oob-udp-bench tput PAIR [--size N] [--seconds S]
 //
 // rtt: ping-pong of --count datagrams after --warmup unmeasured ones, timed
 // with CLOCK_MONOTONIC, both threads SCHED_FIFO --prio (0: leave the policy)
-// and memory locked.  --oob 1 uses UDP oob sockets (both ends must be oob
-// ports) instead of in-band ones; --flood 1 runs an in-band UDP flood
-// across the same link meanwhile, at normal priority.  tput: a sender
-// floods the echo side's port for --seconds; the line gives what was sent
-// and what was received, per second.
+// and memory locked.  tput: a sender floods the echo side's port for
+// --seconds; the line gives what was sent and what was received, per second.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -25,9 +21,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <functional>
-#include <span>
-#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -39,7 +32,6 @@
 
 #include "oob/fd.hpp"
 #include "oob/netns.hpp"
-#include "oob/oobnet.hpp"
 #include "oob/stats.hpp"
 #include "oob/topology.hpp"
 
@@ -48,8 +40,6 @@ namespace {
 using namespace oob;
 
 constexpr std::uint16_t bench_port = 7400;
-constexpr std::uint16_t oob_client_port = 7401;
-constexpr std::uint16_t flood_port = 7402;
 constexpr std::size_t max_size = 1472; // one Ethernet frame
 
 struct options {
@@ -60,8 +50,6 @@ struct options {
 	std::size_t warmup = 200;
 	int prio = 80;
 	int seconds = 5;
-	bool oob = false;
-	bool flood = false;
 };
 
 std::int64_t now_ns()
@@ -114,35 +102,6 @@ struct echo_side {
 	std::atomic<std::uint64_t> received{0};
 	std::string error;
 
-	// The oob echo: UDP oob sockets connected to the measuring side.
-	void run_oob(const options &opt)
-	{
-		try {
-			netns::scoped_enter in(std::string(opt.pair->b.netns));
-			set_realtime(opt.prio);
-			oobnet::udp_socket s;
-			s.bind(std::string(opt.pair->b.ipv4), bench_port);
-			s.connect(std::string(opt.pair->a.ipv4), oob_client_port);
-			ready = true;
-			std::vector<std::byte> buf(max_size);
-			while (!stop) {
-				try {
-					auto r = s.recv(buf,
-							oobnet::timeout::after(
-								std::chrono::milliseconds(200)));
-					received.fetch_add(1, std::memory_order_relaxed);
-					s.send(std::span(buf).first(r.length));
-				} catch (const std::system_error &e) {
-					if (e.code().value() != ETIMEDOUT)
-						throw;
-				}
-			}
-		} catch (const std::exception &e) {
-			error = e.what();
-			ready = true;
-		}
-	}
-
 	void run(const options &opt, bool echo)
 	{
 		try {
@@ -179,109 +138,30 @@ void wait_ready(const echo_side &side)
 		throw std::runtime_error("echo side: " + side.error);
 }
 
-// An in-band UDP flood from a to b at normal priority, and its sink.
-struct flood {
-	std::atomic<bool> stop{false};
-	std::atomic<std::uint64_t> sent{0};
-	std::atomic<std::uint64_t> received{0};
-	std::thread source;
-	std::thread sink;
-
-	explicit flood(const options &opt)
-	{
-		sink = std::thread([this, &opt] {
-			netns::scoped_enter in(std::string(opt.pair->b.netns));
-			auto fd = udp_socket(ipv4(opt.pair->b.ipv4, flood_port),
-					     std::chrono::milliseconds(100));
-			std::vector<char> buf(max_size);
-			while (!stop)
-				if (::recv(fd.get(), buf.data(), buf.size(), 0) > 0)
-					received.fetch_add(1, std::memory_order_relaxed);
-		});
-		source = std::thread([this, &opt] {
-			netns::scoped_enter in(std::string(opt.pair->a.netns));
-			auto fd = udp_socket(std::nullopt, std::chrono::milliseconds(100));
-			auto dst = ipv4(opt.pair->b.ipv4, flood_port);
-			std::vector<char> out(opt.size, 'f');
-			while (!stop)
-				if (::sendto(fd.get(), out.data(), out.size(), 0,
-					     reinterpret_cast<const sockaddr *>(&dst),
-					     sizeof(dst)) > 0)
-					sent.fetch_add(1, std::memory_order_relaxed);
-		});
-	}
-	flood(const flood &) = delete;
-	flood &operator=(const flood &) = delete;
-	flood(flood &&) = delete;
-	flood &operator=(flood &&) = delete;
-	~flood()
-	{
-		stop = true;
-		source.join();
-		sink.join();
-	}
-};
-
-// One measured round trip through a connected socket: false when lost.
-using round_trip = std::function<bool(std::span<const char>, std::span<char>)>;
-
-round_trip inband_client(const options &opt, unique_fd &fd)
-{
-	fd = udp_socket(std::nullopt, std::chrono::milliseconds(1000));
-	auto dst = ipv4(opt.pair->b.ipv4, bench_port);
-	check_syscall("connect", ::connect, fd.get(), reinterpret_cast<const sockaddr *>(&dst),
-		      socklen_t{sizeof(dst)});
-	return [&fd](std::span<const char> out, std::span<char> in) {
-		check_syscall("send", ::send, fd.get(), out.data(), out.size(), 0);
-		return ::recv(fd.get(), in.data(), in.size(), 0) ==
-		       static_cast<ssize_t>(out.size());
-	};
-}
-
-round_trip oob_client(const options &opt, std::optional<oobnet::udp_socket> &s)
-{
-	s.emplace();
-	s->bind(std::string(opt.pair->a.ipv4), oob_client_port);
-	s->connect(std::string(opt.pair->b.ipv4), bench_port);
-	return [&s](std::span<const char> out, std::span<char> in) {
-		s->send(std::as_bytes(out));
-		try {
-			auto r = s->recv(std::as_writable_bytes(in),
-					 oobnet::timeout::after(std::chrono::seconds(1)));
-			return r.length == out.size();
-		} catch (const std::system_error &e) {
-			if (e.code().value() == ETIMEDOUT)
-				return false;
-			throw;
-		}
-	};
-}
-
 int run_rtt(const options &opt)
 {
 	echo_side side;
-	std::thread echo([&] { opt.oob ? side.run_oob(opt) : side.run(opt, true); });
-	std::optional<flood> load;
+	std::thread echo([&] { side.run(opt, true); });
 	int lost = 0;
 	std::vector<std::int64_t> samples;
 	try {
 		wait_ready(side);
-		if (opt.flood)
-			load.emplace(opt);
 		netns::scoped_enter in(std::string(opt.pair->a.netns));
 		set_realtime(opt.prio);
-		unique_fd fd;
-		std::optional<oobnet::udp_socket> oob_sock;
-		const auto trip = opt.oob ? oob_client(opt, oob_sock) : inband_client(opt, fd);
+		auto fd = udp_socket(std::nullopt, std::chrono::milliseconds(1000));
+		auto dst = ipv4(opt.pair->b.ipv4, bench_port);
+		check_syscall("connect", ::connect, fd.get(),
+			      reinterpret_cast<const sockaddr *>(&dst), socklen_t{sizeof(dst)});
 		std::vector<char> out(opt.size, 'o');
 		std::vector<char> in_buf(max_size);
 		samples.reserve(opt.count);
 		for (std::size_t i = 0; i < opt.warmup + opt.count; i++) {
 			std::memcpy(out.data(), &i, std::min(sizeof(i), out.size()));
 			auto t0 = now_ns();
-			const bool ok = trip(out, in_buf);
+			check_syscall("send", ::send, fd.get(), out.data(), out.size(), 0);
+			auto n = ::recv(fd.get(), in_buf.data(), in_buf.size(), 0);
 			auto t1 = now_ns();
-			if (!ok) {
+			if (n != static_cast<ssize_t>(out.size())) {
 				lost++;
 				continue;
 			}
@@ -289,23 +169,18 @@ int run_rtt(const options &opt)
 				samples.push_back(t1 - t0);
 		}
 	} catch (...) {
-		load.reset();
 		side.stop = true;
 		echo.join();
 		throw;
 	}
-	const auto flood_sent = load ? load->sent.load() : 0;
-	load.reset();
 	side.stop = true;
 	echo.join();
 
 	auto s = summarize(samples);
-	std::printf("udp-rtt pair=%.*s stack=%s load=%s flood_sent=%llu size=%zu count=%zu "
-		    "lost=%d min=%lld p50=%lld p90=%lld p99=%lld p999=%lld max=%lld mean=%.0f\n",
-		    static_cast<int>(opt.pair->label.size()), opt.pair->label.data(),
-		    opt.oob ? "oob" : "inband", opt.flood ? "flood" : "idle",
-		    static_cast<unsigned long long>(flood_sent), opt.size, s.count, lost,
-		    static_cast<long long>(s.min), static_cast<long long>(s.p50),
+	std::printf("udp-rtt pair=%.*s size=%zu count=%zu lost=%d min=%lld p50=%lld p90=%lld "
+		    "p99=%lld p999=%lld max=%lld mean=%.0f\n",
+		    static_cast<int>(opt.pair->label.size()), opt.pair->label.data(), opt.size,
+		    s.count, lost, static_cast<long long>(s.min), static_cast<long long>(s.p50),
 		    static_cast<long long>(s.p90), static_cast<long long>(s.p99),
 		    static_cast<long long>(s.p999), static_cast<long long>(s.max), s.mean);
 	return lost > static_cast<int>(opt.count / 100) ? 1 : 0;
@@ -393,10 +268,6 @@ options parse(int argc, char **argv)
 			opt.prio = static_cast<int>(to_size(flag, val));
 		else if (flag == "--seconds")
 			opt.seconds = static_cast<int>(to_size(flag, val));
-		else if (flag == "--oob")
-			opt.oob = to_size(flag, val) != 0;
-		else if (flag == "--flood")
-			opt.flood = to_size(flag, val) != 0;
 		else
 			throw std::invalid_argument("unknown option " + std::string(flag));
 	}
