@@ -34,7 +34,7 @@ phase = @mkdir -p $(BUILD); s=$$(date +%s.%N); $(2) || exit $$?; \
 	tee -a $(TIMINGS)
 
 .PHONY: all deps tree kernel module harness upstream initramfs unit lint checkpatch \
-	boot check demo export series-build cost clean distclean help
+	boot check demo export series-build cost bench clean distclean help
 
 all: initramfs
 
@@ -116,6 +116,13 @@ series-build: kernel
 # more kernels; not part of check).  OOB_COST_ROUNDS boots each (default 3).
 cost: harness upstream
 	$(call phase,cost,scripts/cost.sh . $(BUILD))
+
+# The latency benchmark: every cell of oob-bench in one boot of the
+# performance kernel, results under results/ and in the README (slow:
+# hours at the default sizes under TCG; not part of check).  See
+# scripts/bench.sh for OOB_BENCH_COUNT, _WARMUP, _REPS and _PAIRS.
+bench: harness upstream
+	$(call phase,bench,scripts/bench.sh . $(BUILD))
 
 clean:
 	rm -rf $(HARNESS) $(UPSTREAM) $(RUN) $(BUILD)/oobnet $(BUILD)/initramfs*

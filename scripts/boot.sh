@@ -27,8 +27,8 @@ limit=${OOB_BOOT_TIMEOUT:-1200}
 cmdline="console=ttyS0 oob.mode=$mode panic=-1 e1000e.InterruptThrottleRate=0,0 $*"
 
 case "$mode" in
-check|demo|cost) ;;
-*) echo "boot: mode must be check, demo or cost" >&2; exit 2 ;;
+check|demo|cost|bench) ;;
+*) echo "boot: mode must be check, demo, cost or bench" >&2; exit 2 ;;
 esac
 
 nics=()

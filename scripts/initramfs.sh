@@ -32,6 +32,7 @@ file -L "$stage/bin/busybox" 2>/dev/null | grep -q 'statically linked' ||
 install -m 0755 "$top/qemu/guest/init" "$stage/init"
 install -m 0644 "$top/qemu/guest/demo.sh" "$stage/usr/share/oob/demo.sh"
 install -m 0644 "$top/qemu/guest/cost.sh" "$stage/usr/share/oob/cost.sh"
+install -m 0644 "$top/qemu/guest/bench.sh" "$stage/usr/share/oob/bench.sh"
 install -m 0644 "$selftests/tests.plan" "$stage/etc/oob/tests.plan"
 for p in oob-runner oob-topo oob-udp-bench oob-sock-check oob-raw-check oob-udp-check \
 	 oob-e1000e-check oob-bench; do
