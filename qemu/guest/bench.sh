@@ -25,13 +25,19 @@ for rep in $(seq 1 "$reps"); do
 	for pair in $(echo "$pairs" | tr , ' '); do
 		for load in idle flood; do
 			for size in 64 1024; do
-				for mode in udp-inband packet-inband udp-oob raw-oob; do
+				for mode in udp-inband packet-inband xdp udp-oob raw-oob; do
 					echo "bench cell rep=$rep" >> $out
 					oob-bench rtt "$pair" "$mode" --size "$size" --count "$count" \
 						--warmup "$warmup" --load "$load" >> $out 2>&1 ||
 						echo "bench failed rep=$rep pair=$pair mode=$mode size=$size load=$load" >> $out
 				done
 			done
+		done
+		# Throughput: 64-byte packets to one socket on one vCPU.
+		for mode in udp-inband packet-inband xdp udp-oob raw-oob; do
+			echo "bench cell rep=$rep" >> $out
+			oob-bench tput "$pair" "$mode" --size 64 --seconds 5 >> $out 2>&1 ||
+				echo "bench failed rep=$rep pair=$pair mode=$mode tput" >> $out
 		done
 	done
 done

@@ -8,7 +8,8 @@
 //
 // RAW holds the "bench rtt ..." lines, META "key=value" lines describing
 // the run (kernel, config, git revision, emulation).  OUTDIR gets
-// results.json, results.csv (a row per repetition), table.md and, per
+// results.json, results.csv (a row per repetition), throughput.csv,
+// table.md and, per
 // pair, rtt-PAIR.svg (percentile curves, the stacks overlaid, 64 B) and
 // hist-PAIR.svg (log2 histograms under load, 64 B).
 #include <algorithm>
@@ -45,7 +46,7 @@ struct run {
 	[[nodiscard]] double num(const std::string &k) const { return std::stod(kv.at(k)); }
 };
 
-const std::array<std::string, 4> modes{"udp-oob", "udp-inband", "raw-oob", "packet-inband"};
+const std::array<std::string, 5> modes{"udp-oob", "udp-inband", "raw-oob", "packet-inband", "xdp"};
 const std::array<std::string, 7> stats{"p50", "p90", "p99", "p999", "p9999", "max", "mean"};
 const std::array<double, 17> quantile_points{0.0,   0.1,   0.2,	   0.3,	   0.4,	 0.5,
 					     0.6,   0.7,   0.8,	   0.9,	   0.95, 0.99,
@@ -60,6 +61,31 @@ std::vector<double> numbers(const std::string &list)
 	return out;
 }
 
+std::map<std::string, std::string> key_values(const std::string &words_after)
+{
+	std::map<std::string, std::string> kv;
+	std::istringstream words(words_after);
+	for (std::string w; words >> w;)
+		if (auto eq = w.find('='); eq != std::string::npos)
+			kv[w.substr(0, eq)] = w.substr(eq + 1);
+	return kv;
+}
+
+// Throughput lines, per pair and stack: one run per repetition.
+std::map<std::pair<std::string, std::string>, std::vector<run>> read_tput(const std::string &path)
+{
+	std::ifstream in(path);
+	std::map<std::pair<std::string, std::string>, std::vector<run>> cells;
+	for (std::string line; std::getline(in, line);) {
+		if (!line.starts_with("bench tput "))
+			continue;
+		run r;
+		r.kv = key_values(line.substr(11));
+		cells[{r.kv.at("pair"), r.kv.at("mode")}].push_back(std::move(r));
+	}
+	return cells;
+}
+
 std::map<cell_key, std::vector<run>> read_runs(const std::string &path)
 {
 	std::ifstream in(path);
@@ -70,10 +96,7 @@ std::map<cell_key, std::vector<run>> read_runs(const std::string &path)
 		if (!line.starts_with("bench rtt "))
 			continue;
 		run r;
-		std::istringstream words(line.substr(10));
-		for (std::string w; words >> w;)
-			if (auto eq = w.find('='); eq != std::string::npos)
-				r.kv[w.substr(0, eq)] = w.substr(eq + 1);
+		r.kv = key_values(line.substr(10));
 		r.quantiles = numbers(r.kv.at("q"));
 		const auto &h = r.kv.at("hist");
 		r.hist_first = std::stoi(h.substr(0, h.find(':')));
@@ -183,6 +206,24 @@ void write_csv(const std::map<cell_key, std::vector<run>> &cells, const std::str
 	}
 }
 
+void write_tput_csv(const std::map<std::pair<std::string, std::string>, std::vector<run>> &tput,
+		    const std::string &path)
+{
+	std::ofstream out(path);
+	out << "pair,mode,size,rep,seconds,sent,failed,received,sent_pps,recv_pps\n";
+	for (const auto &[key, runs] : tput) {
+		int rep = 0;
+		for (const auto &r : runs) {
+			out << key.first << ',' << key.second << ',' << r.kv.at("size") << ','
+			    << ++rep;
+			for (const char *k :
+			     {"seconds", "sent", "failed", "received", "sent_pps", "recv_pps"})
+				out << ',' << r.kv.at(k);
+			out << '\n';
+		}
+	}
+}
+
 const std::vector<run> *find(const std::map<cell_key, std::vector<run>> &cells, const cell_key &k)
 {
 	const auto it = cells.find(k);
@@ -190,6 +231,7 @@ const std::vector<run> *find(const std::map<cell_key, std::vector<run>> &cells, 
 }
 
 void write_table(const std::map<cell_key, std::vector<run>> &cells,
+		 const std::map<std::pair<std::string, std::string>, std::vector<run>> &tput,
 		 const std::map<std::string, std::string> &meta, const std::string &path)
 {
 	std::ofstream out(path);
@@ -245,10 +287,29 @@ void write_table(const std::map<cell_key, std::vector<run>> &cells,
 			      std::string("UDP oob / in-band, ") + load);
 			ratio({pair, "raw-oob", 64, load}, {pair, "packet-inband", 64, load},
 			      std::string("raw oob / AF_PACKET, ") + load);
+			ratio({pair, "raw-oob", 64, load}, {pair, "xdp", 64, load},
+			      std::string("raw oob / AF_XDP, ") + load);
+			ratio({pair, "udp-oob", 64, load}, {pair, "xdp", 64, load},
+			      std::string("UDP oob / AF_XDP, ") + load);
 		}
 		for (const auto &mode : modes)
 			ratio({pair, mode, 64, "flood"}, {pair, mode, 64, "idle"},
 			      mode + ", loaded / idle");
+		out << "\nThroughput, 64 B to one socket on one vCPU, packets per second (median, "
+		       "min-max over the repetitions):\n\n"
+		    << "| stack | sent | delivered |\n| --- | ---: | ---: |\n";
+		for (const auto &mode : modes) {
+			const auto it = tput.find({pair, mode});
+			if (it == tput.end())
+				continue;
+			out << "| " << mode;
+			for (const char *k : {"sent_pps", "recv_pps"}) {
+				const auto m = over_runs(it->second, k);
+				out << " | " << fixed(m.median, "%.0f") << " ("
+				    << fixed(m.lo, "%.0f") << "-" << fixed(m.hi, "%.0f") << ")";
+			}
+			out << " |\n";
+		}
 		out << "\n";
 	}
 }
@@ -258,7 +319,8 @@ void write_table(const std::map<cell_key, std::vector<run>> &cells,
 const std::map<std::string, std::string> colours{{"udp-oob", "#1b9e77"},
 						 {"udp-inband", "#d95f02"},
 						 {"raw-oob", "#7570b3"},
-						 {"packet-inband", "#e7298a"}};
+						 {"packet-inband", "#e7298a"},
+						 {"xdp", "#666666"}};
 
 struct plot {
 	double w = 720;
@@ -458,7 +520,9 @@ int main(int argc, char **argv)
 		const std::string dir = argv[3];
 		write_json(cells, meta, dir + "/results.json");
 		write_csv(cells, dir + "/results.csv");
-		write_table(cells, meta, dir + "/table.md");
+		const auto tput = read_tput(argv[1]);
+		write_tput_csv(tput, dir + "/throughput.csv");
+		write_table(cells, tput, meta, dir + "/table.md");
 		std::vector<std::string> pairs;
 		for (const auto &[key, runs] : cells)
 			if (std::ranges::find(pairs, key.pair) == pairs.end())

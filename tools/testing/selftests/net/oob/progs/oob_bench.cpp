@@ -7,6 +7,8 @@
 //   udp-inband     plain UDP sockets, no port and no diversion
 //   raw-oob        raw packet oob sockets, both ends oob ports
 //   packet-inband  plain AF_PACKET SOCK_RAW sockets, no port
+//   xdp            AF_XDP sockets in copy mode on queue 0, no port: an
+//                  XDP program (generic, skb mode) steers the frames
 //
 // SIZE is the payload: the UDP payload, or what follows the Ethernet
 // header of a raw frame (an experimental ethertype).  Under LOAD idle
@@ -17,6 +19,11 @@
 //
 //   oob-bench rtt PAIR MODE [--size N] [--count N] [--warmup N]
 //                 [--load idle|flood] [--prio P] [--cpu C]
+//   oob-bench tput PAIR MODE [--size N] [--seconds S] [--cpu C]
+//
+// tput: the a end sends as fast as the stack takes it for S seconds, the
+// b end, on one CPU (--cpu, normal priority), counts what it receives:
+// packets per second sent and delivered to that one socket.
 //
 // Prints one line of key=value pairs: the percentiles in ns, the flood's
 // datagrams, quantiles (q=, at the points of bench_quantiles) and the
@@ -56,6 +63,7 @@
 #include "oob/oobnet.hpp"
 #include "oob/stats.hpp"
 #include "oob/topology.hpp"
+#include "oob/xsk.hpp"
 
 namespace {
 
@@ -72,7 +80,7 @@ constexpr auto lost_after = 1s;
 constexpr std::array bench_quantiles{0.0, 0.1,	0.2,  0.3,   0.4,   0.5,    0.6,    0.7, 0.8,
 				     0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 0.9999, 1.0};
 
-enum class stack { udp_oob, udp_inband, raw_oob, packet_inband };
+enum class stack { udp_oob, udp_inband, raw_oob, packet_inband, xdp };
 
 struct options {
 	const topology::pair *pair = nullptr;
@@ -84,6 +92,8 @@ struct options {
 	bool flood = false;
 	int prio = 80;
 	int cpu = 1;
+	bool tput = false;
+	int seconds = 5;
 };
 
 std::int64_t now_ns()
@@ -295,6 +305,28 @@ private:
 	unique_fd fd_;
 };
 
+class xdp_frames final : public raw_frames {
+public:
+	xdp_frames(const link::info &self, const std::string &peer_mac)
+	    : raw_frames(self, peer_mac), s_(self.ifindex, bench_ethertype)
+	{
+	}
+	void send(std::span<const std::byte> payload) override { s_.send(frame_of(payload)); }
+	std::optional<std::size_t> recv(std::span<std::byte> buf,
+					std::chrono::milliseconds timeout) override
+	{
+		const auto n = s_.recv(rx_, timeout);
+		if (!n)
+			return std::nullopt;
+		const std::size_t m = std::min(*n > ETH_HLEN ? *n - ETH_HLEN : 0, buf.size());
+		std::memcpy(buf.data(), rx_.data() + ETH_HLEN, m);
+		return m;
+	}
+
+private:
+	xsk s_;
+};
+
 // The transport of one end, in the calling thread's namespace (that end's).
 std::unique_ptr<transport> open_end(const options &opt, bool client, const std::string &peer_mac)
 {
@@ -308,12 +340,15 @@ std::unique_ptr<transport> open_end(const options &opt, bool client, const std::
 	case stack::udp_oob:
 		return std::make_unique<udp_oob>(self, port, peer, peer_port);
 	case stack::raw_oob:
-	case stack::packet_inband: {
+	case stack::packet_inband:
+	case stack::xdp: {
 		const auto l = link::by_name(std::string(self.name));
 		if (!l)
 			throw std::runtime_error("no link " + std::string(self.name));
 		if (opt.mode == stack::raw_oob)
 			return std::make_unique<raw_oob>(*l, peer_mac);
+		if (opt.mode == stack::xdp)
+			return std::make_unique<xdp_frames>(*l, peer_mac);
 		return std::make_unique<packet_inband>(*l, peer_mac);
 	}
 	}
@@ -506,6 +541,71 @@ int run_rtt(const options &opt)
 	return lost > static_cast<int>(opt.count / 100) ? 1 : 0;
 }
 
+int run_tput(const options &opt)
+{
+	set_ports(opt);
+	const auto mac_a = mac_of(opt.pair->a);
+	const auto mac_b = mac_of(opt.pair->b);
+	std::atomic<bool> ready{false};
+	std::atomic<bool> stop{false};
+	std::atomic<std::uint64_t> received{0};
+	std::string error;
+	std::thread sink([&] {
+		try {
+			const netns::scoped_enter in(std::string(opt.pair->b.netns));
+			pin_and_prioritize(opt.cpu, 0);
+			auto t = open_end(opt, false, mac_a);
+			ready = true;
+			std::vector<std::byte> buf(max_size);
+			while (!stop)
+				if (t->recv(buf, 200ms))
+					received.fetch_add(1, std::memory_order_relaxed);
+		} catch (const std::exception &e) {
+			error = e.what();
+			ready = true;
+		}
+	});
+	std::uint64_t sent = 0;
+	std::uint64_t failed = 0;
+	std::int64_t elapsed = 0;
+	try {
+		while (!ready)
+			std::this_thread::sleep_for(10ms);
+		if (!error.empty())
+			throw std::runtime_error("sink: " + error);
+		const netns::scoped_enter in(std::string(opt.pair->a.netns));
+		auto t = open_end(opt, true, mac_b);
+		const std::vector<std::byte> out(opt.size, std::byte{'t'});
+		const auto t0 = now_ns();
+		const auto end = t0 + std::int64_t{opt.seconds} * 1000000000LL;
+		while (now_ns() < end) {
+			try {
+				t->send(out);
+				sent++;
+			} catch (const std::system_error &) {
+				failed++; // a full queue or ring: not sent
+			}
+		}
+		elapsed = now_ns() - t0;
+		std::this_thread::sleep_for(300ms); // the last ones land
+	} catch (...) {
+		stop = true;
+		sink.join();
+		throw;
+	}
+	stop = true;
+	sink.join();
+	const double secs = static_cast<double>(elapsed) / 1e9;
+	std::printf("bench tput pair=%.*s mode=%s size=%zu seconds=%.2f sent=%llu failed=%llu "
+		    "received=%llu sent_pps=%.0f recv_pps=%.0f\n",
+		    static_cast<int>(opt.pair->label.size()), opt.pair->label.data(),
+		    opt.mode_name.c_str(), opt.size, secs, static_cast<unsigned long long>(sent),
+		    static_cast<unsigned long long>(failed),
+		    static_cast<unsigned long long>(received.load()),
+		    static_cast<double>(sent) / secs, static_cast<double>(received) / secs);
+	return received == 0 ? 1 : 0;
+}
+
 std::size_t number(std::string_view flag, const char *arg)
 {
 	try {
@@ -517,9 +617,10 @@ std::size_t number(std::string_view flag, const char *arg)
 
 options parse(int argc, char **argv)
 {
-	if (argc < 4 || std::string_view(argv[1]) != "rtt")
-		throw std::invalid_argument("usage: oob-bench rtt PAIR MODE [options]");
+	if (argc < 4 || (std::string_view(argv[1]) != "rtt" && std::string_view(argv[1]) != "tput"))
+		throw std::invalid_argument("usage: oob-bench rtt|tput PAIR MODE [options]");
 	options opt;
+	opt.tput = std::string_view(argv[1]) == "tput";
 	for (const auto &p : topology::pairs)
 		if (p.label == argv[2])
 			opt.pair = &p;
@@ -534,6 +635,8 @@ options parse(int argc, char **argv)
 		opt.mode = stack::raw_oob;
 	else if (opt.mode_name == "packet-inband")
 		opt.mode = stack::packet_inband;
+	else if (opt.mode_name == "xdp")
+		opt.mode = stack::xdp;
 	else
 		throw std::invalid_argument("unknown mode " + opt.mode_name);
 	for (int i = 4; i < argc; i++) {
@@ -551,6 +654,8 @@ options parse(int argc, char **argv)
 			opt.prio = static_cast<int>(number(flag, val));
 		else if (flag == "--cpu")
 			opt.cpu = static_cast<int>(number(flag, val));
+		else if (flag == "--seconds")
+			opt.seconds = static_cast<int>(number(flag, val));
 		else if (flag == "--load" && std::string_view(val) == "flood")
 			opt.flood = true;
 		else if (flag == "--load" && std::string_view(val) == "idle")
@@ -572,7 +677,7 @@ int main(int argc, char **argv)
 		const auto opt = parse(argc, argv);
 		if (::mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
 			std::perror("oob-bench: mlockall");
-		return run_rtt(opt);
+		return opt.tput ? run_tput(opt) : run_rtt(opt);
 	} catch (const std::exception &e) {
 		std::fprintf(stderr, "oob-bench: %s\n", e.what());
 		return 2;
