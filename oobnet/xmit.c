@@ -26,10 +26,14 @@
 #include "oobnet.h"
 #include "trace.h"
 
-static unsigned int tx_prio = 50;
+/*
+ * Above the RX threads' default: under an in-band flood a device's RX
+ * thread polls without sleeping, and a send must not wait behind it.
+ */
+static unsigned int tx_prio = 51;
 module_param(tx_prio, uint, 0644);
 MODULE_PARM_DESC(tx_prio,
-		 "SCHED_FIFO priority of the TX threads of oob-capable devices, taken when they start (1-99, default 50)");
+		 "SCHED_FIFO priority of the TX threads of oob-capable devices, taken when they start (1-99, default 51)");
 
 /* Queue 0: the oob stage cannot run the in-band queue selection. */
 #define OOBNET_XMIT_QUEUE	0
