@@ -77,6 +77,12 @@ static void __exit oobnet_exit(void)
 	/* The hooks require ports and diversion off before unregistering. */
 	oobnet_ports_exit();
 	net_oob_unregister(&oobnet_ops);
+	/*
+	 * A transmit buffer's destructor may still be returning from
+	 * sock_wfree(), which let go of the last sock and so of the module:
+	 * wait for every task to leave the module's text.
+	 */
+	synchronize_rcu_tasks();
 	oobnet_tx_exit();
 	oobnet_proc_exit();
 	oobnet_vlan_exit();

@@ -278,8 +278,12 @@ void oobnet_napi_schedule(struct napi_struct *n)
 		return;
 	/* Listed before diversion goes on, unlisted after it went off. */
 	od = oobnet_dev_lookup_rcu(n->dev);
-	if (WARN_ON_ONCE(!od))
+	if (unlikely(!od)) {
+		/* A late call as the device leaves: the softirq polls it. */
+		if (!WARN_ON_ONCE(netif_oob_diversion(n->dev)))
+			__napi_schedule(n);
 		return;
+	}
 	raw_spin_lock_irqsave(&od->napi_lock, flags);
 	list_add_tail(&n->poll_list, &od->napi_list);
 	raw_spin_unlock_irqrestore(&od->napi_lock, flags);
@@ -379,13 +383,18 @@ int oobnet_rx_start(struct oobnet_dev *od)
 void oobnet_rx_stop(struct oobnet_dev *od)
 {
 	struct napi_struct *n, *tmp;
+	unsigned long flags;
+	LIST_HEAD(left);
 
 	kthread_stop(od->rx_thread);
 	/*
 	 * A driver with no ndo_disable_oob() may have left an instance with
 	 * us: the softirq polls it now.
 	 */
-	list_for_each_entry_safe(n, tmp, &od->napi_list, poll_list) {
+	raw_spin_lock_irqsave(&od->napi_lock, flags);
+	list_splice_init(&od->napi_list, &left);
+	raw_spin_unlock_irqrestore(&od->napi_lock, flags);
+	list_for_each_entry_safe(n, tmp, &left, poll_list) {
 		list_del_init(&n->poll_list);
 		if (napi_schedule_unprep(n))
 			napi_schedule(n);

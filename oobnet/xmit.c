@@ -38,22 +38,35 @@ MODULE_PARM_DESC(tx_prio,
 /* Queue 0: the oob stage cannot run the in-band queue selection. */
 #define OOBNET_XMIT_QUEUE	0
 
-/* Puts a VLAN port's tag on the packet and moves it to the real device. */
+/*
+ * Puts a VLAN port's tag on the packet, as vlan_dev_hard_start_xmit()
+ * would, and moves it to the real device.
+ */
 static struct sk_buff *oobnet_xmit_untangle(struct oobnet_dev *od,
 					    struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
+	struct vlan_dev_priv *vlan;
+	struct vlan_ethhdr *veth;
+	__be16 proto;
 	u16 tci;
 
 	if (!is_vlan_dev(dev))
 		return skb;
-	tci = vlan_dev_vlan_id(dev) |
-	      vlan_dev_get_egress_qos_mask(dev, skb->priority);
-	__vlan_hwaccel_put_tag(skb, vlan_dev_vlan_proto(dev), tci);
+	vlan = vlan_dev_priv(dev);
+	veth = (struct vlan_ethhdr *)skb->data;
+	proto = vlan->vlan_proto;
+	/* Without header reordering the header has the tag already. */
+	if (veth->h_vlan_proto != proto || vlan->flags & VLAN_FLAG_REORDER_HDR) {
+		tci = vlan->vlan_id |
+		      vlan_dev_get_egress_qos_mask(dev, skb->priority);
+		__vlan_hwaccel_put_tag(skb, proto, tci);
+	}
 	dev_hold(od->real);
 	skb->dev = od->real;
 	dev_put(dev);
-	if (!(od->real->features & NETIF_F_HW_VLAN_CTAG_TX))
+	if (skb_vlan_tag_present(skb) &&
+	    !vlan_hw_offload_capable(od->real->features, proto))
 		/* The headroom is reserved for the tag: no reallocation. */
 		skb = __vlan_hwaccel_push_inside(skb);
 	return skb;
@@ -108,6 +121,9 @@ static bool oobnet_xmit_one(struct oobnet_dev *od, struct sk_buff *skb)
 	if (dev_nit_active(real))
 		dev_queue_xmit_nit(skb, real);
 	ret = netdev_start_xmit(skb, real, txq, false);
+	/* netif_tx_lock_oob() does not own the queue for txq_trans_update(). */
+	if (ret == NETDEV_TX_OK)
+		txq_trans_cond_update(txq);
 	netif_tx_unlock_oob(txq);
 	if (ret == NETDEV_TX_BUSY)
 		return false;

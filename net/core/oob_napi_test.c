@@ -161,6 +161,18 @@ static void oob_napi_test_capable_rerouted(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, test_bit(NAPI_STATE_SCHED, &oob_napi.napi.state));
 	/* Completing on the oob stage needs no wake-up. */
 	KUNIT_EXPECT_EQ(test, atomic_read(&oob_napi.scheduled), 1);
+
+	/*
+	 * Nor completing in-band, as when the softirq polled the instance
+	 * while diversion came on: the companion must not take an instance
+	 * napi_complete_done() is still completing.
+	 */
+	oob_napi.pending = 2;
+	KUNIT_ASSERT_TRUE(test, napi_schedule_prep(&oob_napi.napi));
+	work = napi_poll_oob(&oob_napi.napi, &repoll);
+	KUNIT_EXPECT_EQ(test, work, 2);
+	KUNIT_EXPECT_FALSE(test, test_bit(NAPI_STATE_SCHED, &oob_napi.napi.state));
+	KUNIT_EXPECT_EQ(test, atomic_read(&oob_napi.scheduled), 1);
 }
 
 /* A stock driver polls in-band; its completion wakes the companion. */

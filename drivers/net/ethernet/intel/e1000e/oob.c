@@ -12,7 +12,8 @@
  *   around its page and handed to netif_receive_skb(), the diversion gate
  *   (no GRO, no copybreak allocation);
  * - transmit data in the companion's oob storage is synced, not mapped;
- * - the work items the oob path would schedule go through an irq_work.
+ * - the work items the oob path would schedule go through an irq_work,
+ *   which runs in-band (the irq_work thread on PREEMPT_RT).
  *
  * Switching keeps the link up and the rings running: only the refill
  * changes, and the receive routine takes both kinds of buffers, so the
@@ -24,6 +25,7 @@
  */
 #include <linux/net_oob.h>
 #include <linux/netdevice.h>
+#include <linux/pm_runtime.h>
 #include <linux/rtnetlink.h>
 #include <net/page_pool/helpers.h>
 
@@ -141,7 +143,11 @@ static void e1000e_oob_alloc_rx_buffers(struct e1000_ring *rx_ring,
 	rx_ring->next_to_use = i;
 }
 
-/* A frame in a pool page: an skb on an oob head around it, or NULL. */
+/*
+ * A frame in a pool page: an skb around it, or NULL.  On an oob head while
+ * oob operation is on; on an ordinary one while draining after it, which
+ * runs in-band and must not use up the heads the oob stage needs.
+ */
 static struct sk_buff *e1000e_oob_rx_build(struct e1000_adapter *adapter,
 					   struct e1000_buffer *buffer_info,
 					   unsigned int length)
@@ -150,12 +156,17 @@ static struct sk_buff *e1000e_oob_rx_build(struct e1000_adapter *adapter,
 	struct sk_buff *skb;
 
 	page_pool_dma_sync_for_cpu(adapter->oob_rx_pool, page, 0, length);
-	skb = get_oob_skb();
-	if (!skb) {
-		adapter->rx_oob_nohead++;
-		return NULL;
+	if (READ_ONCE(adapter->oob_on)) {
+		skb = get_oob_skb();
+		if (skb)
+			build_skb_around(skb, page_address(page), PAGE_SIZE);
+		else
+			adapter->rx_oob_nohead++;
+	} else {
+		skb = napi_build_skb(page_address(page), PAGE_SIZE);
 	}
-	build_skb_around(skb, page_address(page), PAGE_SIZE);
+	if (!skb)
+		return NULL;
 	skb_reserve(skb, E1000E_OOB_RX_HEADROOM);
 	skb_put(skb, length);
 	skb_mark_for_recycle(skb);
@@ -311,12 +322,21 @@ next_desc:
 	return cleaned;
 }
 
-/* The rings are (re)configured while oob operation is on. */
+static int e1000e_oob_rx_pool_create(struct e1000_adapter *adapter);
+
+/*
+ * The rings are (re)configured while oob operation is on: open, reset or
+ * resume, in process context.  The pool went if the device was closed.
+ */
 void e1000e_oob_configure_rx(struct e1000_adapter *adapter)
 {
-	if (!adapter->oob_on || !adapter->oob_rx_pool ||
-	    adapter->clean_rx != e1000_clean_rx_irq)
+	if (!adapter->oob_on || adapter->clean_rx != e1000_clean_rx_irq)
 		return;
+	if (e1000e_oob_rx_pool_create(adapter)) {
+		netdev_warn(adapter->netdev,
+			    "no page pool: the oob stage receives into slab buffers\n");
+		return;
+	}
 	adapter->clean_rx = e1000e_oob_clean_rx_irq;
 	adapter->alloc_rx_buf = e1000e_oob_alloc_rx_buffers;
 }
@@ -362,7 +382,11 @@ void e1000e_oob_free_rx(struct e1000_adapter *adapter)
 	adapter->oob_rx_pool = NULL;
 }
 
-/* A pool of twice the ring, its spare half filled in-band now. */
+/*
+ * A pool of twice the ring, filled in-band now: the ring takes one half as
+ * it refills, the other covers the frames in flight, so that the oob poll
+ * recycles pages instead of allocating and mapping new ones.
+ */
 static int e1000e_oob_rx_pool_create(struct e1000_adapter *adapter)
 {
 	struct e1000_ring *rx_ring = adapter->rx_ring;
@@ -386,9 +410,9 @@ static int e1000e_oob_rx_pool_create(struct e1000_adapter *adapter)
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
 
-	pages = kcalloc(rx_ring->count, sizeof(*pages), GFP_KERNEL);
+	pages = kcalloc(pp.pool_size, sizeof(*pages), GFP_KERNEL);
 	if (pages) {
-		for (n = 0; n < rx_ring->count; n++) {
+		for (n = 0; n < pp.pool_size; n++) {
 			pages[n] = page_pool_alloc_pages(pool, GFP_KERNEL);
 			if (!pages[n])
 				break;
@@ -401,22 +425,54 @@ static int e1000e_oob_rx_pool_create(struct e1000_adapter *adapter)
 	return 0;
 }
 
-/* Rings and interrupts untouched, NAPI off: swap the refill. */
+/*
+ * Switching back: the slots the refill has not posted again may still hold
+ * the page of a dropped frame, which the in-band refill would not see.
+ */
+static void e1000e_oob_release_unposted(struct e1000_ring *rx_ring)
+{
+	struct e1000_adapter *adapter = rx_ring->adapter;
+	struct e1000_buffer *buffer_info;
+	unsigned int i = rx_ring->next_to_use;
+
+	while (i != rx_ring->next_to_clean) {
+		buffer_info = &rx_ring->buffer_info[i];
+		if (buffer_info->page) {
+			page_pool_put_full_page(adapter->oob_rx_pool,
+						buffer_info->page, false);
+			buffer_info->page = NULL;
+			buffer_info->dma = 0;
+			adapter->oob_rx_posted--;
+		}
+		if (++i == rx_ring->count)
+			i = 0;
+	}
+}
+
+/*
+ * Rings and interrupts untouched, NAPI off: swap the refill.  A device
+ * that is down has NAPI off already and gets its routines at open.
+ */
 static void e1000e_oob_switch(struct e1000_adapter *adapter, bool on)
 {
 	struct e1000_hw *hw = &adapter->hw;
+	bool running = netif_running(adapter->netdev);
 
-	napi_disable(&adapter->napi);
+	if (running)
+		napi_disable(&adapter->napi);
 	WRITE_ONCE(adapter->oob_on, on);
 	if (on) {
 		adapter->clean_rx = e1000e_oob_clean_rx_irq;
 		adapter->alloc_rx_buf = e1000e_oob_alloc_rx_buffers;
-	} else {
+	} else if (adapter->clean_rx == e1000e_oob_clean_rx_irq) {
 		/* The oob routine stays until the pool pages drain. */
+		e1000e_oob_release_unposted(adapter->rx_ring);
 		adapter->alloc_rx_buf = e1000_alloc_rx_buffers;
 		if (!adapter->oob_rx_posted)
 			adapter->clean_rx = e1000_clean_rx_irq;
 	}
+	if (!running)
+		return;
 	napi_enable(&adapter->napi);
 
 	/*
@@ -460,6 +516,8 @@ int e1000e_enable_oob(struct net_device *netdev)
 		return -ENETDOWN;
 	}
 
+	/* Awake, and no runtime suspend runs e1000e_down() meanwhile. */
+	pm_runtime_get_sync(netdev->dev.parent);
 	while (test_and_set_bit(__E1000_RESETTING, &adapter->state))
 		usleep_range(1000, 1100);
 	/* The legacy path, or the oob one still draining from last time. */
@@ -480,6 +538,7 @@ int e1000e_enable_oob(struct net_device *netdev)
 	netdev_info(netdev, "out-of-band operation on\n");
 out:
 	clear_bit(__E1000_RESETTING, &adapter->state);
+	pm_runtime_put_sync(netdev->dev.parent);
 	return ret;
 }
 
@@ -501,10 +560,12 @@ void e1000e_disable_oob(struct net_device *netdev)
 
 	if (!adapter->oob_on)
 		return;
+	pm_runtime_get_sync(netdev->dev.parent);
 	while (test_and_set_bit(__E1000_RESETTING, &adapter->state))
 		usleep_range(1000, 1100);
 	e1000e_oob_switch(adapter, false);
 	clear_bit(__E1000_RESETTING, &adapter->state);
+	pm_runtime_put_sync(netdev->dev.parent);
 	netdev_info(netdev, "out-of-band operation off\n");
 }
 

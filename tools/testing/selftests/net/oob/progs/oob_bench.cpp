@@ -36,6 +36,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <ctime>
 #include <memory>
 #include <optional>
@@ -288,10 +289,13 @@ public:
 	std::optional<std::size_t> recv(std::span<std::byte> buf,
 					std::chrono::milliseconds timeout) override
 	{
-		timeval tv{static_cast<time_t>(timeout.count() / 1000),
-			   static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
-		check_syscall("SO_RCVTIMEO", ::setsockopt, fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &tv,
-			      socklen_t{sizeof(tv)});
+		if (timeout != timeout_) {
+			timeval tv{static_cast<time_t>(timeout.count() / 1000),
+				   static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
+			check_syscall("SO_RCVTIMEO", ::setsockopt, fd_.get(), SOL_SOCKET,
+				      SO_RCVTIMEO, &tv, socklen_t{sizeof(tv)});
+			timeout_ = timeout;
+		}
 		const auto n = ::recv(fd_.get(), rx_.data(), rx_.size(), 0);
 		if (n < 0)
 			return std::nullopt;
@@ -303,6 +307,7 @@ public:
 
 private:
 	unique_fd fd_;
+	std::chrono::milliseconds timeout_{0};
 };
 
 class xdp_frames final : public raw_frames {
@@ -368,6 +373,7 @@ std::string mac_of(const topology::end &end)
 struct echo_end {
 	std::atomic<bool> ready{false};
 	std::atomic<bool> stop{false};
+	std::atomic<bool> failed{false}; // error is set, and final
 	std::string error;
 
 	void run(const options &opt, const std::string &peer_mac)
@@ -383,6 +389,7 @@ struct echo_end {
 					t->send(std::span(buf).first(*n));
 		} catch (const std::exception &e) {
 			error = e.what();
+			failed = true;
 			ready = true;
 		}
 	}
@@ -394,7 +401,7 @@ class load {
 public:
 	explicit load(const options &opt)
 	{
-		threads_.emplace_back([this, &opt] {
+		spawn([this, &opt] {
 			const netns::scoped_enter in(std::string(opt.pair->b.netns));
 			unique_fd fd(check_syscall("socket", ::socket, AF_INET, SOCK_DGRAM, 0));
 			const auto local =
@@ -408,7 +415,7 @@ public:
 			while (!stop_)
 				(void)::recv(fd.get(), buf.data(), buf.size(), 0);
 		});
-		threads_.emplace_back([this, &opt] {
+		spawn([this, &opt] {
 			const netns::scoped_enter in(std::string(opt.pair->a.netns));
 			unique_fd fd(check_syscall("socket", ::socket, AF_INET, SOCK_DGRAM, 0));
 			const auto dst =
@@ -422,7 +429,7 @@ public:
 		});
 		const long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
 		for (long c = 0; c < cpus; c++)
-			threads_.emplace_back([this, c] {
+			spawn([this, c] {
 				pin_and_prioritize(static_cast<int>(c), 0);
 				while (!stop_)
 					spins_.fetch_add(1, std::memory_order_relaxed);
@@ -439,9 +446,24 @@ public:
 			t.join();
 	}
 	[[nodiscard]] std::uint64_t sent() const { return sent_; }
+	// A load thread failed: the cell did not run under the load it claims.
+	[[nodiscard]] bool failed() const { return failed_; }
 
 private:
+	void spawn(std::function<void()> body)
+	{
+		threads_.emplace_back([this, body = std::move(body)] {
+			try {
+				body();
+			} catch (const std::exception &e) {
+				std::fprintf(stderr, "oob-bench: load: %s\n", e.what());
+				failed_ = true;
+			}
+		});
+	}
+
 	std::atomic<bool> stop_{false};
+	std::atomic<bool> failed_{false};
 	std::atomic<std::uint64_t> sent_{0};
 	std::atomic<std::uint64_t> spins_{0};
 	std::vector<std::thread> threads_;
@@ -467,7 +489,7 @@ int run_rtt(const options &opt)
 	try {
 		while (!echo.ready)
 			std::this_thread::sleep_for(10ms);
-		if (!echo.error.empty())
+		if (echo.failed)
 			throw std::runtime_error("echo end: " + echo.error);
 		const netns::scoped_enter in(std::string(opt.pair->a.netns));
 		auto t = open_end(opt, true, mac_b);
@@ -478,6 +500,8 @@ int run_rtt(const options &opt)
 		std::vector<std::byte> in_buf(max_size);
 		samples.reserve(opt.count);
 		for (std::uint64_t i = 0; i < opt.warmup + opt.count; i++) {
+			if (echo.failed)
+				throw std::runtime_error("echo end: " + echo.error);
 			std::memcpy(out.data(), &i, std::min(sizeof(i), out.size()));
 			const auto t0 = now_ns();
 			t->send(out);
@@ -492,11 +516,15 @@ int run_rtt(const options &opt)
 				}
 			}
 			const auto t1 = now_ns();
-			if (!ok)
-				lost++;
-			else if (i >= opt.warmup)
+			if (i < opt.warmup)
+				continue;
+			if (ok)
 				samples.push_back(t1 - t0);
+			else
+				lost++;
 		}
+		if (background && background->failed())
+			throw std::runtime_error("the load failed");
 		if (background)
 			flood_sent = background->sent();
 	} catch (...) {

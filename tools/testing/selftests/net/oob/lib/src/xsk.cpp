@@ -215,9 +215,9 @@ void xsk::send(std::span<const std::byte> frame)
 	auto &d = static_cast<xdp_desc *>(tx_.desc)[prod & ring_mask];
 	d = xdp_desc{addr, static_cast<std::uint32_t>(frame.size()), 0};
 	store_release(tx_.producer, prod + 1);
-	// Copy mode sends on this kick.
-	if (::sendto(fd_.get(), nullptr, 0, MSG_DONTWAIT, nullptr, 0) < 0 && errno != EAGAIN &&
-	    errno != EBUSY && errno != ENOBUFS)
+	// Copy mode sends on this kick; EAGAIN leaves the frame queued, any
+	// other error (EBUSY: the device dropped it) is a lost send.
+	if (::sendto(fd_.get(), nullptr, 0, MSG_DONTWAIT, nullptr, 0) < 0 && errno != EAGAIN)
 		throw std::system_error(errno, std::generic_category(), "AF_XDP kick");
 }
 
