@@ -208,6 +208,7 @@ struct oobnet_dev *oobnet_dev_lookup_rcu(const struct net_device *real);
 struct oobnet_port *oobnet_port_lookup_rcu(struct oobnet_dev *od,
 					   const struct net_device *dev);
 struct oobnet_port *oobnet_port_find(const struct net_device *dev);
+void oobnet_thread_setup(struct task_struct *t, unsigned int prio);
 struct oobnet_dev *oobnet_dev_find(const struct net_device *real);
 void oobnet_dev_put(struct oobnet_dev *od);
 extern struct list_head oobnet_devs;

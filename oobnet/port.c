@@ -22,6 +22,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/page_pool/types.h>
+#include <uapi/linux/sched/types.h>
 
 #include "oobnet.h"
 
@@ -30,12 +31,37 @@ module_param(pool_max, uint, 0644);
 MODULE_PARM_DESC(pool_max,
 		 "buffers in a device's oob pool, taken when its first port comes up (16-4096, default 128)");
 
+static int thread_cpu = -1;
+module_param(thread_cpu, int, 0644);
+MODULE_PARM_DESC(thread_cpu,
+		 "CPU the RX and TX threads run on, taken when they start (-1, the default: any)");
+
 #define OOBNET_POOL_MIN		16
 #define OOBNET_POOL_MAX		4096
 
 /* Real devices with ports and the ports: RTNL, RCU readers for the former. */
 LIST_HEAD(oobnet_devs);
 static LIST_HEAD(oobnet_ports);
+
+/*
+ * A new RX or TX thread, not woken yet: SCHED_FIFO at @prio, on the CPU
+ * the thread_cpu parameter names, where the real-time application that
+ * uses the port would run too (a wake-up across CPUs costs an IPI).
+ */
+void oobnet_thread_setup(struct task_struct *t, unsigned int prio)
+{
+	struct sched_attr attr = {
+		.size = sizeof(attr),
+		.sched_policy = SCHED_FIFO,
+		.sched_priority = clamp(prio, 1U, MAX_RT_PRIO - 1U),
+	};
+	int cpu = READ_ONCE(thread_cpu);
+
+	WARN_ON_ONCE(sched_setattr_nocheck(t, &attr));
+	if (cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu) &&
+	    set_cpus_allowed_ptr(t, cpumask_of(cpu)))
+		pr_warn("cannot run %s on CPU %d\n", t->comm, cpu);
+}
 
 struct net_device *oobnet_real_dev(struct net_device *dev)
 {

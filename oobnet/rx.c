@@ -40,7 +40,6 @@
 #include <linux/net_oob.h>
 #include <linux/oob_stage.h>
 #include <linux/sched.h>
-#include <uapi/linux/sched/types.h>
 #include <uapi/oobnet.h>
 
 #include "oobnet.h"
@@ -359,11 +358,6 @@ static int oobnet_rx_thread(void *arg)
 
 int oobnet_rx_start(struct oobnet_dev *od)
 {
-	struct sched_attr attr = {
-		.size = sizeof(attr),
-		.sched_policy = SCHED_FIFO,
-		.sched_priority = clamp(READ_ONCE(rx_prio), 1U, MAX_RT_PRIO - 1U),
-	};
 	struct task_struct *t;
 
 	skb_queue_head_init(&od->inband_queue);
@@ -373,7 +367,7 @@ int oobnet_rx_start(struct oobnet_dev *od)
 	t = kthread_create(oobnet_rx_thread, od, "oobnet-rx/%s", od->real->name);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
-	WARN_ON_ONCE(sched_setattr_nocheck(t, &attr));
+	oobnet_thread_setup(t, READ_ONCE(rx_prio));
 	od->rx_thread = t;
 	wake_up_process(t);
 	return 0;

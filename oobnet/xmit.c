@@ -21,7 +21,6 @@
 #include <linux/net_oob.h>
 #include <linux/netdevice.h>
 #include <linux/oob_stage.h>
-#include <uapi/linux/sched/types.h>
 
 #include "oobnet.h"
 #include "trace.h"
@@ -196,11 +195,6 @@ void oobnet_tx_wake(struct netdev_queue *txq)
 /* Before diversion goes on: the real device is oob-capable. */
 int oobnet_xmit_start(struct oobnet_dev *od)
 {
-	struct sched_attr attr = {
-		.size = sizeof(attr),
-		.sched_policy = SCHED_FIFO,
-		.sched_priority = clamp(READ_ONCE(tx_prio), 1U, MAX_RT_PRIO - 1U),
-	};
 	struct task_struct *t;
 
 	skb_queue_head_init(&od->tx_queue);
@@ -209,7 +203,7 @@ int oobnet_xmit_start(struct oobnet_dev *od)
 			   od->real->name);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
-	WARN_ON_ONCE(sched_setattr_nocheck(t, &attr));
+	oobnet_thread_setup(t, READ_ONCE(tx_prio));
 	od->tx_thread = t;
 	wake_up_process(t);
 	return 0;

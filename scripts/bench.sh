@@ -15,7 +15,8 @@
 #
 # Environment: OOB_BENCH_COUNT (round trips per cell, default 20000),
 # OOB_BENCH_WARMUP (1000), OOB_BENCH_REPS (3), OOB_BENCH_PAIRS
-# (e1000e,virtio), OOB_TCG_THREAD (single or multi, see boot.sh),
+# (e1000e,virtio), OOB_BENCH_CPU (the vCPU of the measuring ends and of
+# oobnet's threads, default 1; -1 leaves oobnet's threads unpinned), OOB_TCG_THREAD (single or multi, see boot.sh),
 # OOB_BOOT_TIMEOUT (seconds, default 6 h).
 #
 # Usage: bench.sh <repo-top> <build-dir>
@@ -28,6 +29,7 @@ count=${OOB_BENCH_COUNT:-20000}
 warmup=${OOB_BENCH_WARMUP:-1000}
 reps=${OOB_BENCH_REPS:-3}
 pairs=${OOB_BENCH_PAIRS:-e1000e,virtio}
+cpu=${OOB_BENCH_CPU:-1}
 mkdir -p "$perf"
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -52,7 +54,8 @@ echo "bench: $count round trips per cell, $reps repetitions, pairs $pairs, TCG $
 OOB_KERNEL=$kobj/arch/x86/boot/bzImage OOB_INITRAMFS=$perf/initramfs.cpio \
 OOB_RUN=$perf/run OOB_BOOT_TIMEOUT=${OOB_BOOT_TIMEOUT:-21600} \
 	"$top/scripts/boot.sh" "$build" bench oob.bench.count="$count" \
-	oob.bench.warmup="$warmup" oob.bench.reps="$reps" oob.bench.pairs="$pairs" > /dev/null
+	oob.bench.warmup="$warmup" oob.bench.reps="$reps" oob.bench.pairs="$pairs" \
+	oob.bench.cpu="$cpu" > /dev/null
 cp "$perf/run/results.ktap" "$out/raw.txt"
 cp "$perf/run/console.log" "$out/console.log"
 grep -q '^bench: done' "$out/raw.txt" || die "the benchmark did not finish (see $out)"
@@ -67,6 +70,7 @@ grep -q '^bench: done' "$out/raw.txt" || die "the benchmark did not finish (see 
 	echo "count=$count"
 	echo "warmup=$warmup"
 	echo "reps=$reps"
+	echo "cpu=$cpu"
 	echo "emulation=QEMU $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') TCG, thread=$tcg, 2 vCPUs, no KVM"
 	echo "host=$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 } > "$out/meta.txt"
