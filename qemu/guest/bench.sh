@@ -33,8 +33,10 @@ for rep in $(seq 1 "$reps"); do
 			for size in 64 1024; do
 				for mode in udp-inband packet-inband xdp udp-oob raw-oob; do
 					echo "bench cell rep=$rep" >> $out
+					# Exit code 1: over 1 % lost, a result the table shows.
 					oob-bench rtt "$pair" "$mode" --size "$size" --count "$count" \
-						--warmup "$warmup" --load "$load" --cpu "$pin" >> $out 2>&1 ||
+						--warmup "$warmup" --load "$load" --cpu "$pin" >> $out 2>&1
+					[ $? -le 1 ] ||
 						echo "bench failed rep=$rep pair=$pair mode=$mode size=$size load=$load" >> $out
 				done
 			done
