@@ -185,6 +185,17 @@ static inline struct oobnet_sock *oobnet_sk(const struct sock *sk)
 	return sk->sk_oob_ctx;
 }
 
+/* Moves everything queued on @q to the tail of @batch, under @q's lock. */
+static inline void oobnet_skb_queue_take(struct sk_buff_head *q,
+					 struct sk_buff_head *batch)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	skb_queue_splice_tail_init(q, batch);
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+
 static inline void oobnet_dev_count(struct oobnet_dev *od,
 				    enum oobnet_dev_stat stat)
 {

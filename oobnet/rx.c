@@ -337,7 +337,6 @@ static int oobnet_rx_thread(void *arg)
 	struct oobnet_dev *od = arg;
 	struct sk_buff_head batch;
 	struct sk_buff *skb;
-	unsigned long flags;
 
 	__skb_queue_head_init(&batch);
 	oob_stage_enter();
@@ -346,9 +345,7 @@ static int oobnet_rx_thread(void *arg)
 					oobnet_ipfrag_next_expiry(od));
 		oobnet_ipfrag_expire(od, false);
 		oobnet_rx_poll(od);
-		spin_lock_irqsave(&od->rx_queue.lock, flags);
-		skb_queue_splice_init(&od->rx_queue, &batch);
-		spin_unlock_irqrestore(&od->rx_queue.lock, flags);
+		oobnet_skb_queue_take(&od->rx_queue, &batch);
 		while ((skb = __skb_dequeue(&batch)))
 			oobnet_rx_dispatch(od, skb);
 	}

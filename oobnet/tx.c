@@ -321,14 +321,11 @@ void oobnet_tx_backlog(void)
 	struct sk_buff_head *q = this_cpu_ptr(&oobnet_tx_queue);
 	struct sk_buff_head batch;
 	struct sk_buff *skb;
-	unsigned long flags;
 
 	if (skb_queue_empty_lockless(q))
 		return;
 	__skb_queue_head_init(&batch);
-	spin_lock_irqsave(&q->lock, flags);
-	skb_queue_splice_init(q, &batch);
-	spin_unlock_irqrestore(&q->lock, flags);
+	oobnet_skb_queue_take(q, &batch);
 
 	while ((skb = __skb_dequeue(&batch))) {
 		struct net_device *dev = skb->dev;
@@ -363,9 +360,7 @@ static int oobnet_tx_cpu_dead(unsigned int cpu)
 	unsigned long flags;
 
 	__skb_queue_head_init(&batch);
-	spin_lock_irqsave(&dead->lock, flags);
-	skb_queue_splice_init(dead, &batch);
-	spin_unlock_irqrestore(&dead->lock, flags);
+	oobnet_skb_queue_take(dead, &batch);
 	if (skb_queue_empty(&batch))
 		return 0;
 

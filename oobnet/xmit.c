@@ -71,6 +71,14 @@ static struct sk_buff *oobnet_xmit_untangle(struct oobnet_dev *od,
 	return skb;
 }
 
+/* A queued packet that will not be sent: its device reference goes too. */
+static void oobnet_xmit_drop(struct oobnet_dev *od, struct sk_buff *skb)
+{
+	oobnet_dev_count(od, OOBNET_TX_DROP);
+	dev_put(skb->dev);
+	kfree_skb(skb);
+}
+
 /**
  * oobnet_xmit_queue() - Have the TX thread send a packet
  * @od: the oob-capable device's state
@@ -93,9 +101,7 @@ void oobnet_xmit_queue(struct oobnet_dev *od, struct sk_buff *skb)
 	spin_lock_irqsave(&od->tx_queue.lock, flags);
 	if (unlikely(od->tx_closed)) {
 		spin_unlock_irqrestore(&od->tx_queue.lock, flags);
-		oobnet_dev_count(od, OOBNET_TX_DROP);
-		dev_put(skb->dev);
-		kfree_skb(skb);
+		oobnet_xmit_drop(od, skb);
 		return;
 	}
 	__skb_queue_tail(&od->tx_queue, skb);
@@ -146,7 +152,6 @@ static int oobnet_xmit_thread(void *arg)
 	struct oobnet_dev *od = arg;
 	struct sk_buff_head batch;
 	struct sk_buff *skb;
-	unsigned long flags;
 
 	__skb_queue_head_init(&batch);
 	oob_stage_enter();
@@ -155,9 +160,7 @@ static int oobnet_xmit_thread(void *arg)
 			wait_event_idle(od->tx_wait,
 					!skb_queue_empty_lockless(&od->tx_queue) ||
 					kthread_should_stop());
-			spin_lock_irqsave(&od->tx_queue.lock, flags);
-			skb_queue_splice_tail_init(&od->tx_queue, &batch);
-			spin_unlock_irqrestore(&od->tx_queue.lock, flags);
+			oobnet_skb_queue_take(&od->tx_queue, &batch);
 		}
 		while ((skb = __skb_dequeue(&batch))) {
 			if (!oobnet_xmit_one(od, skb)) {
@@ -175,11 +178,8 @@ static int oobnet_xmit_thread(void *arg)
 	}
 	oob_stage_leave();
 
-	while ((skb = __skb_dequeue(&batch))) {
-		oobnet_dev_count(od, OOBNET_TX_DROP);
-		dev_put(skb->dev);
-		kfree_skb(skb);
-	}
+	while ((skb = __skb_dequeue(&batch)))
+		oobnet_xmit_drop(od, skb);
 	return 0;
 }
 
@@ -221,9 +221,6 @@ void oobnet_xmit_stop(struct oobnet_dev *od)
 	od->tx_closed = true;
 	spin_unlock_irqrestore(&od->tx_queue.lock, flags);
 	kthread_stop(od->tx_thread);
-	while ((skb = skb_dequeue(&od->tx_queue))) {
-		oobnet_dev_count(od, OOBNET_TX_DROP);
-		dev_put(skb->dev);
-		kfree_skb(skb);
-	}
+	while ((skb = skb_dequeue(&od->tx_queue)))
+		oobnet_xmit_drop(od, skb);
 }

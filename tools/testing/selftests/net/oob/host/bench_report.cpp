@@ -343,6 +343,24 @@ struct plot {
 	}
 };
 
+void svg_open(std::ofstream &out, const plot &p, const std::string &title)
+{
+	out << "<svg xmlns='http://www.w3.org/2000/svg' width='" << p.w << "' height='" << p.h
+	    << "' font-family='sans-serif'>\n<rect width='100%' height='100%' fill='white'/>\n"
+	    << "<text x='" << p.left << "' y='22' font-size='14'>" << title << "</text>\n";
+}
+
+// Line @row of the legend, right of the plot.
+void legend_entry(std::ofstream &out, const plot &p, int row, const std::string &mode,
+		  const std::string &label, bool dashed)
+{
+	const double y = p.top + 16.0 * row;
+	out << "<line x1='" << p.w - p.right + 10 << "' x2='" << p.w - p.right + 40 << "' y1='" << y
+	    << "' y2='" << y << "' stroke-width='2' stroke='" << colours.at(mode) << "'"
+	    << (dashed ? " stroke-dasharray='6 4'" : "") << "/><text x='" << p.w - p.right + 46
+	    << "' y='" << y + 4 << "' font-size='11'>" << label << "</text>\n";
+}
+
 void log_axis(std::ofstream &out, const plot &p, const std::string &unit)
 {
 	for (int d = static_cast<int>(std::floor(p.y0)); d <= static_cast<int>(std::ceil(p.y1));
@@ -378,10 +396,7 @@ void write_rtt_svg(const std::map<cell_key, std::vector<run>> &cells, const std:
 	p.y0 = std::floor(std::log10(lo));
 	p.y1 = std::ceil(std::log10(hi));
 	std::ofstream out(path);
-	out << "<svg xmlns='http://www.w3.org/2000/svg' width='" << p.w << "' height='" << p.h
-	    << "' font-family='sans-serif'>\n<rect width='100%' height='100%' fill='white'/>\n"
-	    << "<text x='" << p.left << "' y='22' font-size='14'>" << pair
-	    << ": round trip percentiles, 64 B (solid idle, dashed under load)</text>\n";
+	svg_open(out, p, pair + ": round trip percentiles, 64 B (solid idle, dashed under load)");
 	log_axis(out, p, "µs");
 	const std::array<const char *, 5> nines{"p0", "p90", "p99", "p99.9", "p99.99"};
 	for (std::size_t n = 0; n < nines.size(); n++)
@@ -412,12 +427,7 @@ void write_rtt_svg(const std::map<cell_key, std::vector<run>> &cells, const std:
 			out << "<polyline fill='none' stroke-width='2' stroke='" << colours.at(mode)
 			    << "'" << (dashed ? " stroke-dasharray='6 4'" : "") << " points='"
 			    << points << "'/>\n";
-			const double ly = p.top + 16.0 * legend++;
-			out << "<line x1='" << p.w - p.right + 10 << "' x2='" << p.w - p.right + 40
-			    << "' y1='" << ly << "' y2='" << ly << "' stroke-width='2' stroke='"
-			    << colours.at(mode) << "'" << (dashed ? " stroke-dasharray='6 4'" : "")
-			    << "/><text x='" << p.w - p.right + 46 << "' y='" << ly + 4
-			    << "' font-size='11'>" << mode << " " << load << "</text>\n";
+			legend_entry(out, p, legend++, mode, mode + " " + load, dashed);
 		}
 	out << "</svg>\n";
 }
@@ -452,10 +462,7 @@ void write_hist_svg(const std::map<cell_key, std::vector<run>> &cells, const std
 	p.y0 = 0;
 	p.y1 = std::ceil(std::log10(top_count));
 	std::ofstream out(path);
-	out << "<svg xmlns='http://www.w3.org/2000/svg' width='" << p.w << "' height='" << p.h
-	    << "' font-family='sans-serif'>\n<rect width='100%' height='100%' fill='white'/>\n"
-	    << "<text x='" << p.left << "' y='22' font-size='14'>" << pair
-	    << ": round trips per latency bucket under load, 64 B (log counts)</text>\n";
+	svg_open(out, p, pair + ": round trips per latency bucket under load, 64 B (log counts)");
 	for (int d = 0; d <= static_cast<int>(p.y1); d++)
 		out << "<line x1='" << p.left << "' x2='" << p.w - p.right << "' y1='" << p.py(d)
 		    << "' y2='" << p.py(d) << "' stroke='#ddd'/><text x='" << p.left - 6 << "' y='"
@@ -482,11 +489,7 @@ void write_hist_svg(const std::map<cell_key, std::vector<run>> &cells, const std
 		}
 		out << "<polyline fill='none' stroke-width='2' stroke='" << colours.at(mode)
 		    << "' points='" << points << "'/>\n";
-		const double ly = p.top + 16.0 * legend++;
-		out << "<line x1='" << p.w - p.right + 10 << "' x2='" << p.w - p.right + 40
-		    << "' y1='" << ly << "' y2='" << ly << "' stroke-width='2' stroke='"
-		    << colours.at(mode) << "'/><text x='" << p.w - p.right + 46 << "' y='" << ly + 4
-		    << "' font-size='11'>" << mode << "</text>\n";
+		legend_entry(out, p, legend++, mode, mode, false);
 	}
 	out << "</svg>\n";
 }
