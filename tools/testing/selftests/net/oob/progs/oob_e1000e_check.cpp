@@ -214,13 +214,29 @@ bool inband_round_trip(const std::string &ns_a, const std::string &ipv4_b)
 	return false;
 }
 
+// The free heads of the oob head pool, as sysctl shows them.
+std::string free_heads()
+{
+	return on::sysfs_read({}, "/proc/sys/net/core/free_oob_skb");
+}
+
+bool wait_heads(const std::string &want)
+{
+	for (int i = 0; i < 100; i++) {
+		if (free_heads() == want)
+			return true;
+		std::this_thread::sleep_for(30ms);
+	}
+	return false;
+}
+
 int churn(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
 	  const std::string &dev_b, int rounds, const std::string &ipv4_b)
 {
 	const auto carrier_changes = [](const std::string &ns, const std::string &dev) {
 		return on::sysfs_read(ns, "/sys/class/net/" + dev + "/carrier_changes");
 	};
-	const auto heads = on::sysfs_read({}, "/proc/sys/net/core/free_oob_skb");
+	const auto heads = free_heads();
 	const auto changes_a = carrier_changes(ns_a, dev_a);
 	const auto changes_b = carrier_changes(ns_b, dev_b);
 	std::string mac_a;
@@ -266,13 +282,7 @@ int churn(const std::string &ns_a, const std::string &dev_a, const std::string &
 	check(inband_ok == rounds,
 	      "in-band round trips during the rounds: " + std::to_string(inband_ok) + "/" +
 		      std::to_string(rounds));
-	bool back = false;
-	for (int i = 0; i < 100 && !back; i++) {
-		back = on::sysfs_read({}, "/proc/sys/net/core/free_oob_skb") == heads;
-		if (!back)
-			std::this_thread::sleep_for(30ms);
-	}
-	check(back, "every oob skb head came back (" + heads + " free)");
+	check(wait_heads(heads), "every oob skb head came back (" + heads + " free)");
 	check(carrier_changes(ns_a, dev_a) == changes_a &&
 		      carrier_changes(ns_b, dev_b) == changes_b,
 	      "no carrier change on either end");
@@ -296,20 +306,10 @@ std::string pci_slot(const std::string &ns, const std::string &dev)
 			     end == std::string::npos ? std::string::npos : end - at - key.size());
 }
 
-bool wait_heads(const std::string &want)
-{
-	for (int i = 0; i < 100; i++) {
-		if (on::sysfs_read({}, "/proc/sys/net/core/free_oob_skb") == want)
-			return true;
-		std::this_thread::sleep_for(30ms);
-	}
-	return false;
-}
-
 int rebind(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
 	   const std::string &dev_b, const std::string &ipv4_b)
 {
-	const auto heads = on::sysfs_read({}, "/proc/sys/net/core/free_oob_skb");
+	const auto heads = free_heads();
 	check(on::port(ns_b, dev_b), dev_b + " is an oob port");
 	const auto slot = pci_slot(ns_b, dev_b);
 	std::string mac;
