@@ -192,7 +192,7 @@ void write_csv(const std::map<cell_key, std::vector<run>> &cells, const std::str
 {
 	std::ofstream out(path);
 	out << "pair,mode,size,load,rep,count,lost,flood_sent,min,p50,p90,p99,p999,p9999,max,"
-	       "mean\n";
+	       "mean,variant\n";
 	for (const auto &[key, runs] : cells) {
 		int rep = 0;
 		for (const auto &r : runs) {
@@ -201,7 +201,7 @@ void write_csv(const std::map<cell_key, std::vector<run>> &cells, const std::str
 			for (const char *k : {"count", "lost", "flood_sent", "min", "p50", "p90",
 					      "p99", "p999", "p9999", "max", "mean"})
 				out << ',' << r.kv.at(k);
-			out << '\n';
+			out << ',' << (r.kv.contains("variant") ? r.kv.at("variant") : "") << '\n';
 		}
 	}
 }
@@ -210,7 +210,7 @@ void write_tput_csv(const std::map<std::pair<std::string, std::string>, std::vec
 		    const std::string &path)
 {
 	std::ofstream out(path);
-	out << "pair,mode,size,rep,seconds,sent,failed,received,sent_pps,recv_pps\n";
+	out << "pair,mode,size,rep,seconds,sent,failed,received,sent_pps,recv_pps,variant\n";
 	for (const auto &[key, runs] : tput) {
 		int rep = 0;
 		for (const auto &r : runs) {
@@ -219,9 +219,16 @@ void write_tput_csv(const std::map<std::pair<std::string, std::string>, std::vec
 			for (const char *k :
 			     {"seconds", "sent", "failed", "received", "sent_pps", "recv_pps"})
 				out << ',' << r.kv.at(k);
-			out << '\n';
+			out << ',' << (r.kv.contains("variant") ? r.kv.at("variant") : "") << '\n';
 		}
 	}
+}
+
+// The stack's name, with how it was set up where it chose (AF_XDP).
+std::string stack_label(const std::string &mode, const std::vector<run> &runs)
+{
+	const auto it = runs.front().kv.find("variant");
+	return it == runs.front().kv.end() ? mode : mode + " (" + it->second + ")";
 }
 
 const std::vector<run> *find(const std::map<cell_key, std::vector<run>> &cells, const cell_key &k)
@@ -258,7 +265,8 @@ void write_table(const std::map<cell_key, std::vector<run>> &cells,
 					double lost = 0;
 					for (const auto &r : *runs)
 						lost += r.num("lost");
-					out << "| " << mode << " | " << load << " | " << size;
+					out << "| " << stack_label(mode, *runs) << " | " << load
+					    << " | " << size;
 					for (const char *s :
 					     {"p50", "p90", "p99", "p999", "max", "mean"})
 						out << " | " << us(over_runs(*runs, s).median);
@@ -295,14 +303,15 @@ void write_table(const std::map<cell_key, std::vector<run>> &cells,
 		for (const auto &mode : modes)
 			ratio({pair, mode, 64, "flood"}, {pair, mode, 64, "idle"},
 			      mode + ", loaded / idle");
-		out << "\nThroughput, 64 B to one socket on one vCPU, packets per second (median, "
-		       "min-max over the repetitions):\n\n"
+		out << "\nThroughput, 64 B, packets per second (median, min-max over the "
+		       "repetitions): sent is the transmit rate of one socket on one vCPU, "
+		       "delivered what one socket on the other vCPU received.\n\n"
 		    << "| stack | sent | delivered |\n| --- | ---: | ---: |\n";
 		for (const auto &mode : modes) {
 			const auto it = tput.find({pair, mode});
 			if (it == tput.end())
 				continue;
-			out << "| " << mode;
+			out << "| " << stack_label(mode, it->second);
 			for (const char *k : {"sent_pps", "recv_pps"}) {
 				const auto m = over_runs(it->second, k);
 				out << " | " << fixed(m.median, "%.0f") << " ("

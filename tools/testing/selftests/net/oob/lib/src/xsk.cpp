@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 #include <system_error>
+#include <ctime>
 
 #include <arpa/inet.h>
 #include <linux/bpf.h>
@@ -27,6 +28,9 @@ constexpr std::uint32_t ring_size = 64;		   // entries of every ring
 constexpr std::uint32_t frame_size = 2048;	   // UMEM chunk
 constexpr std::uint32_t frames = 2 * ring_size;	   // the first half RX, the rest TX
 constexpr std::uint32_t ring_mask = ring_size - 1; // ring_size is a power of two
+constexpr int busy_poll_us = 50;		   // SO_BUSY_POLL, and the spin in recv()
+constexpr int busy_poll_budget = 16;		   // SO_BUSY_POLL_BUDGET
+constexpr auto tx_patience = std::chrono::milliseconds(100);
 
 long bpf(int cmd, bpf_attr &attr)
 {
@@ -161,13 +165,59 @@ xsk::xsk(int ifindex, std::uint16_t ethertype)
 		fill[i] = std::uint64_t{i} * frame_size;
 	store_release(fill_.producer, ring_size);
 
+	attach(ifindex);
+}
+
+// The program goes into the driver when it takes one (native XDP), else
+// into the core (generic XDP); the mode is known before the bind, which
+// then asks for zero copy only where native XDP made it possible.
+void xsk::attach(int ifindex)
+{
+	bpf_attr attr{};
+	for (const std::uint32_t flags : {XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE}) {
+		attr = {};
+		attr.link_create.prog_fd = static_cast<std::uint32_t>(prog_.get());
+		attr.link_create.target_ifindex = static_cast<std::uint32_t>(ifindex);
+		attr.link_create.attach_type = BPF_XDP;
+		attr.link_create.flags = flags;
+		const long fd = bpf(BPF_LINK_CREATE, attr);
+		if (fd >= 0) {
+			link_ = unique_fd(static_cast<int>(fd));
+			native_ = flags == XDP_FLAGS_DRV_MODE;
+			break;
+		}
+		if (flags == XDP_FLAGS_SKB_MODE)
+			throw std::system_error(errno, std::generic_category(), "XDP attach");
+	}
+
 	sockaddr_xdp sxdp{};
 	sxdp.sxdp_family = AF_XDP;
-	sxdp.sxdp_flags = XDP_COPY;
+	// Native XDP: zero copy if the driver does it, else copy (the kernel
+	// falls back on its own when neither flag is given).
+	sxdp.sxdp_flags = native_ ? 0 : XDP_COPY;
 	sxdp.sxdp_ifindex = static_cast<std::uint32_t>(ifindex);
 	sxdp.sxdp_queue_id = 0;
 	check_syscall("bind AF_XDP", ::bind, fd_.get(), reinterpret_cast<const sockaddr *>(&sxdp),
 		      socklen_t{sizeof(sxdp)});
+	xdp_options xo{};
+	socklen_t len = sizeof(xo);
+	check_syscall("XDP_OPTIONS", ::getsockopt, fd_.get(), SOL_XDP, XDP_OPTIONS, &xo, &len);
+	mode_ = std::string(native_ ? "drv-" : "skb-") +
+		((xo.flags & XDP_OPTIONS_ZEROCOPY) != 0 ? "zc" : "copy");
+
+	// Busy polling needs the socket on a NAPI instance, which only native
+	// XDP gives it (generic XDP's queues report none).
+	if (native_) {
+		const int on = 1;
+		check_syscall("SO_PREFER_BUSY_POLL", ::setsockopt, fd_.get(), SOL_SOCKET,
+			      SO_PREFER_BUSY_POLL, &on, socklen_t{sizeof(on)});
+		check_syscall("SO_BUSY_POLL", ::setsockopt, fd_.get(), SOL_SOCKET, SO_BUSY_POLL,
+			      &busy_poll_us, socklen_t{sizeof(busy_poll_us)});
+		check_syscall("SO_BUSY_POLL_BUDGET", ::setsockopt, fd_.get(), SOL_SOCKET,
+			      SO_BUSY_POLL_BUDGET, &busy_poll_budget,
+			      socklen_t{sizeof(busy_poll_budget)});
+		mode_ += "+busy";
+	}
 
 	const std::uint32_t key = 0;
 	const auto value = static_cast<std::uint32_t>(fd_.get());
@@ -176,13 +226,6 @@ xsk::xsk(int ifindex, std::uint16_t ethertype)
 	attr.key = reinterpret_cast<std::uint64_t>(&key);
 	attr.value = reinterpret_cast<std::uint64_t>(&value);
 	checked_bpf(BPF_MAP_UPDATE_ELEM, attr, "XSKMAP update");
-
-	attr = {};
-	attr.link_create.prog_fd = static_cast<std::uint32_t>(prog_.get());
-	attr.link_create.target_ifindex = static_cast<std::uint32_t>(ifindex);
-	attr.link_create.attach_type = BPF_XDP;
-	attr.link_create.flags = XDP_FLAGS_SKB_MODE;
-	link_ = unique_fd(checked_bpf(BPF_LINK_CREATE, attr, "XDP attach"));
 }
 
 xsk::~xsk()
@@ -199,15 +242,33 @@ xsk::~xsk()
 void xsk::reap_completions()
 {
 	const std::uint32_t prod = load_acquire(comp_.producer);
+	tx_completed_ += prod - *comp_.consumer;
 	store_release(comp_.consumer, prod);
+}
+
+// One kick: false when the device dropped what it was given.  EAGAIN (the
+// TX queue is stopped, or the completion ring full) leaves the frames in
+// the ring for the next kick.
+bool xsk::kick()
+{
+	if (::sendto(fd_.get(), nullptr, 0, MSG_DONTWAIT, nullptr, 0) == 0)
+		return true;
+	if (errno == EAGAIN || errno == EBUSY)
+		return errno == EAGAIN;
+	throw std::system_error(errno, std::generic_category(), "AF_XDP kick");
 }
 
 void xsk::send(std::span<const std::byte> frame)
 {
 	reap_completions();
+	if (tx_posted_ - tx_completed_ >= ring_size) {
+		(void)kick();
+		reap_completions();
+		if (tx_posted_ - tx_completed_ >= ring_size)
+			throw std::system_error(ENOBUFS, std::generic_category(),
+						"AF_XDP: every TX frame in flight");
+	}
 	const std::uint32_t prod = *tx_.producer;
-	if (prod - load_acquire(tx_.consumer) >= ring_size)
-		throw std::system_error(ENOBUFS, std::generic_category(), "AF_XDP TX ring full");
 	const std::uint64_t addr = std::uint64_t{ring_size + next_tx_frame_} * frame_size;
 	next_tx_frame_ = (next_tx_frame_ + 1) & ring_mask;
 	std::memcpy(static_cast<char *>(umem_) + addr, frame.data(),
@@ -215,15 +276,41 @@ void xsk::send(std::span<const std::byte> frame)
 	auto &d = static_cast<xdp_desc *>(tx_.desc)[prod & ring_mask];
 	d = xdp_desc{addr, static_cast<std::uint32_t>(frame.size()), 0};
 	store_release(tx_.producer, prod + 1);
-	// Copy mode sends on this kick; EAGAIN leaves the frame queued, any
-	// other error (EBUSY: the device dropped it) is a lost send.
-	if (::sendto(fd_.get(), nullptr, 0, MSG_DONTWAIT, nullptr, 0) < 0 && errno != EAGAIN)
-		throw std::system_error(errno, std::generic_category(), "AF_XDP kick");
+	tx_posted_++;
+	// Copy mode sends on the kick; a stopped queue (EAGAIN) leaves the
+	// frame in the ring, so kick until the kernel has taken it.
+	const auto deadline = std::chrono::steady_clock::now() + tx_patience;
+	for (;;) {
+		const bool sent = kick();
+		if (static_cast<std::int32_t>(load_acquire(tx_.consumer) - (prod + 1)) >= 0) {
+			if (!sent)
+				throw std::system_error(EBUSY, std::generic_category(),
+							"AF_XDP: the device dropped the frame");
+			return;
+		}
+		if (std::chrono::steady_clock::now() > deadline)
+			throw std::system_error(ETIMEDOUT, std::generic_category(),
+						"AF_XDP: the kernel did not take the frame");
+		// Let the TX completion (softirq, IRQ thread) run on this CPU.
+		const timespec pause{0, 20000};
+		::nanosleep(&pause, nullptr);
+	}
 }
 
 std::optional<std::size_t> xsk::recv(std::span<std::byte> buf, std::chrono::milliseconds timeout)
 {
 	std::uint32_t cons = *rx_.consumer;
+	// With busy polling, each poll() polls the device's NAPI instance
+	// once: spin on it for busy_poll_us before sleeping.
+	if (native_) {
+		const auto until =
+			std::chrono::steady_clock::now() + std::chrono::microseconds(busy_poll_us);
+		while (load_acquire(rx_.producer) == cons &&
+		       std::chrono::steady_clock::now() < until) {
+			pollfd p{fd_.get(), POLLIN, 0};
+			(void)::poll(&p, 1, 0);
+		}
+	}
 	if (load_acquire(rx_.producer) == cons) {
 		pollfd p{fd_.get(), POLLIN, 0};
 		if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0)

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-// An AF_XDP socket in copy mode on queue 0 of a device, with the XDP
-// program that steers one ethertype to it (generic XDP, attached through a
-// BPF link that goes with the socket) and leaves everything else to the
-// stack.  For the benchmark's AF_XDP cells: whole frames, one at a time.
+// An AF_XDP socket on queue 0 of a device, with the XDP program that
+// steers one ethertype to it (attached through a BPF link that goes with
+// the socket) and leaves everything else to the stack.  The socket takes
+// the best mode the driver offers: the program in the driver (native XDP)
+// if it has one, else generic XDP; zero copy if the driver does it, else
+// copy mode; and NAPI busy polling when the socket is on a NAPI instance
+// (native XDP only: generic XDP's queues have none).  For the benchmark's
+// AF_XDP cells: whole frames, one at a time.
 #pragma once
 
 #include <chrono>
@@ -10,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "oob/fd.hpp"
 
@@ -25,12 +30,18 @@ public:
 	xsk &operator=(xsk &&) = delete;
 	~xsk();
 
-	// Queues one frame for transmission and kicks the kernel.
+	// Queues one frame for transmission and kicks the kernel until it has
+	// taken the frame.  Throws ENOBUFS when every TX frame is still in
+	// flight, EBUSY when the device dropped the frame, ETIMEDOUT when the
+	// kernel did not take it within 100 ms.
 	void send(std::span<const std::byte> frame);
 	// Copies the next received frame into buf: its length, or nothing
 	// when none came within the timeout.
 	std::optional<std::size_t> recv(std::span<std::byte> buf,
 					std::chrono::milliseconds timeout);
+	// What was set up: "drv" or "skb" XDP, "zc" or "copy", and "+busy"
+	// with busy polling, e.g. "skb-copy".
+	[[nodiscard]] const std::string &mode() const { return mode_; }
 
 private:
 	struct ring {
@@ -43,6 +54,8 @@ private:
 	void map_ring(ring &r, std::uint64_t offset, std::uint64_t producer, std::uint64_t consumer,
 		      std::uint64_t desc, std::size_t entry);
 	void reap_completions();
+	[[nodiscard]] bool kick();
+	void attach(int ifindex);
 
 	unique_fd map_;
 	unique_fd prog_;
@@ -51,6 +64,10 @@ private:
 	void *umem_ = nullptr;
 	ring rx_, tx_, fill_, comp_;
 	std::uint32_t next_tx_frame_ = 0;
+	std::uint32_t tx_posted_ = 0;	 // frames given to the TX ring
+	std::uint32_t tx_completed_ = 0; // and back on the completion ring
+	bool native_ = false;
+	std::string mode_;
 };
 
 } // namespace oob
