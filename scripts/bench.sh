@@ -3,10 +3,13 @@
 #
 # The latency benchmark, `make bench`: every cell of oob-bench (both wires;
 # UDP and raw, oob and in-band; 64 and 1024 bytes; idle and under load) in
-# one boot of the performance kernel, then bench-report's results under
+# one boot of the performance kernel, after what the hooks cost when unused
+# (scripts/cost.sh: the unpatched kernel, the patched one, and with the
+# companion loaded, booted in turns), then bench-report's results under
 # results/<UTC date>-<revision>/: raw.txt (the guest's lines), meta.txt,
-# results.json, results.csv, table.md and SVG plots; results/latest points
-# at it and the README's table is replaced by the new one.
+# results.json, results.csv, table.md, SVG plots and cost/ (cost.sh's
+# report and boots); results/latest points at it and the README's table is
+# replaced by the new one.
 #
 # The performance kernel is the series with e1000e oob-capable and without
 # the debug options of qemu/config/test.config (qemu/config/{base,net,oob}):
@@ -16,8 +19,11 @@
 # Environment: OOB_BENCH_COUNT (round trips per cell, default 20000),
 # OOB_BENCH_WARMUP (1000), OOB_BENCH_REPS (3), OOB_BENCH_PAIRS
 # (e1000e,virtio), OOB_BENCH_CPU (the vCPU of the measuring ends and of
-# oobnet's threads, default 1; -1 leaves oobnet's threads unpinned), OOB_TCG_THREAD (single or multi, see boot.sh),
-# OOB_BOOT_TIMEOUT (seconds, default 6 h).
+# oobnet's threads, default 1; -1 leaves oobnet's threads unpinned),
+# OOB_TCG_THREAD (single or multi, see boot.sh),
+# OOB_BOOT_TIMEOUT (seconds, default 6 h), OOB_BENCH_COST (1: measure the
+# cost when unused first, the default; 0: skip it), and cost.sh's
+# OOB_COST_ROUNDS (3) and OOB_COST_COUNT (here 20000 round trips per boot).
 #
 # Usage: bench.sh <repo-top> <build-dir>
 set -euo pipefail
@@ -43,6 +49,11 @@ make -s -C "$kobj" M="$perf/oobnet" CC="ccache gcc" modules
 OOB_MODULE=$perf/oobnet/oobnet.ko OOB_INITRAMFS=$perf/initramfs.cpio \
 	"$top/scripts/initramfs.sh" "$top" "$build" > /dev/null
 
+# What the hooks cost when unused, in this run: its boots come first.
+if [ "${OOB_BENCH_COST:-1}" = 1 ]; then
+	OOB_COST_COUNT=${OOB_COST_COUNT:-20000} "$top/scripts/cost.sh" "$top" "$build"
+fi
+
 rev=$(git -C "$top" rev-parse --short HEAD)
 git -C "$top" diff --quiet HEAD -- || rev=$rev-dirty
 stamp=$(date -u +%Y%m%d-%H%M%S)-$rev
@@ -59,7 +70,11 @@ OOB_RUN=$perf/run OOB_BOOT_TIMEOUT=${OOB_BOOT_TIMEOUT:-21600} \
 cp "$perf/run/results.ktap" "$out/raw.txt"
 cp "$perf/run/console.log" "$out/console.log"
 grep -q '^bench: done' "$out/raw.txt" || die "the benchmark did not finish (see $out)"
-! grep '^bench failed' "$out/raw.txt" || die "cells failed (see $out/raw.txt)"
+if [ "${OOB_BENCH_COST:-1}" = 1 ]; then
+	mkdir -p "$out/cost"
+	cp "$build"/cost/{report.txt,report.md} "$build"/cost/{pristine,patched,companion}-*.txt \
+		"$out/cost/"
+fi
 
 {
 	echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -77,6 +92,21 @@ grep -q '^bench: done' "$out/raw.txt" || die "the benchmark did not finish (see 
 cp "$kobj/.config" "$out/kernel.config"
 
 "$build/harness/bench-report" "$out/raw.txt" "$out/meta.txt" "$out"
+if [ -f "$out/cost/report.md" ]; then
+	{
+		echo "**What the hooks cost when unused**: in-band UDP (64 B, both ends on"
+		echo "vCPU 1) on the unpatched kernel, the patched one with no companion, and"
+		echo "with oobnet.ko loaded and diversion off, booted in turns"
+		echo "(\`scripts/cost.sh\`, $(find "$out/cost" -name 'pristine-*.txt' | wc -l)"
+		echo "boots each, ${OOB_COST_COUNT:-20000} round trips per wire and boot)."
+		echo
+		cat "$out/cost/report.md"
+	} >> "$out/table.md"
+fi
+# A cell that failed is missing from the table: the run is kept for a look
+# but is not the latest result.
+! grep '^bench failed' "$out/raw.txt" ||
+	die "cells failed (see $out/raw.txt; its table lacks them)"
 ln -sfn "$stamp" "$top/results/latest"
 
 # The README shows the latest table, between its two markers.

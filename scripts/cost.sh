@@ -6,20 +6,23 @@
 #   pristine   the unpatched kernel,
 #   patched    the kernel with the series and no companion,
 #   companion  the same with oobnet.ko loaded, diversion off,
-# booted in turns, OOB_COST_ROUNDS times each (default 3), in one run.  The
+# booted in turns, OOB_COST_ROUNDS times each (default 3), in one run, with
+# OOB_COST_COUNT round trips per wire and boot (default 4000).  The
 # kernels share every option but CONFIG_NET_OOB, and leave out the debug
 # options of qemu/config/test.config, which would dwarf what is measured.
 #
 # Usage: cost.sh <repo-top> <build-dir>
-# Output: <build-dir>/cost/report.txt (cost-report's table), and a file of
-# benchmark lines per boot next to it.
+# Output: <build-dir>/cost/report.txt (cost-report's table), report.md (the
+# same in Markdown), and a file of benchmark lines per boot next to them.
 set -euo pipefail
 
 top=$(cd "$1" && pwd)
 build=$(cd "$2" && pwd)
 cost=$build/cost
 rounds=${OOB_COST_ROUNDS:-3}
+count=${OOB_COST_COUNT:-4000}
 mkdir -p "$cost"
+rm -f "$cost"/{pristine,patched,companion}-*.txt "$cost"/report.{txt,md}
 
 die() { echo "cost: $*" >&2; exit 1; }
 
@@ -52,7 +55,8 @@ for r in $(seq 1 "$rounds"); do
 		echo "cost: round $r/$rounds, $k"
 		OOB_KERNEL=$obj/arch/x86/boot/bzImage OOB_INITRAMFS=$cost/initramfs.cpio \
 		OOB_RUN=$run OOB_BOOT_TIMEOUT=600 \
-			"$top/scripts/boot.sh" "$build" cost "${args[@]}" > /dev/null
+			"$top/scripts/boot.sh" "$build" cost oob.cost.count="$count" "${args[@]}" \
+			> /dev/null
 		grep -q '^cost: done' "$run/results.ktap" ||
 			die "$k, round $r: the benchmark did not finish (see $run)"
 		cp "$run/results.ktap" "$cost/$k-$r.txt"
@@ -60,5 +64,6 @@ for r in $(seq 1 "$rounds"); do
 	done
 done
 
-"$build/harness/cost-report" "pristine=${files[pristine]}" \
-	"patched=${files[patched]}" "companion=${files[companion]}" | tee "$cost/report.txt"
+kernels=("pristine=${files[pristine]}" "patched=${files[patched]}" "companion=${files[companion]}")
+"$build/harness/cost-report" --markdown "${kernels[@]}" > "$cost/report.md"
+"$build/harness/cost-report" "${kernels[@]}" | tee "$cost/report.txt"

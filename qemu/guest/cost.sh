@@ -3,20 +3,24 @@
 # The guest's half of scripts/cost.sh: in-band UDP round trip and
 # throughput across both wires, results on the second serial port.  With
 # oob.companion=1 the companion module is loaded first (no diversion).
+#   oob.cost.count=N   measured round trips per wire (default 4000)
+# Both ends of a round trip run on vCPU 1, as in the benchmark's cells.
 out=/dev/ttyS1
 stty -F $out raw -echo 2>/dev/null
+count=4000
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	oob.companion=1) companion=1 ;;
+	oob.cost.count=*) count=${arg#*=} ;;
 	esac
 done
-echo "kernel $(uname -r) companion=${companion:-0}" > $out
+echo "kernel $(uname -r) companion=${companion:-0} count=$count" > $out
 if [ -n "$companion" ]; then
 	insmod /lib/modules/oobnet.ko || { echo "cost: insmod failed" > $out; exit 1; }
 fi
 oob-topo setup > /dev/null || { echo "cost: topology failed" > $out; exit 1; }
 for pair in e1000e virtio; do
-	oob-udp-bench rtt $pair --size 64 --count 4000 --warmup 400 >> $out
-	oob-udp-bench tput $pair --size 64 --seconds 4 >> $out
+	oob-udp-bench rtt $pair --size 64 --count "$count" --warmup $((count / 10)) --cpu 1 >> $out
+	oob-udp-bench tput $pair --size 64 --seconds 4 --cpu 1 >> $out
 done
 echo "cost: done" >> $out

@@ -2,9 +2,10 @@
 // cost-report: compares the in-band benchmark lines (oob-udp-bench) that
 // several kernels printed, a file per boot, and prints one table: per pair
 // and metric, the median over the boots of each kernel, its spread (min-max
-// over the boots), and the ratio to the first kernel given.
+// over the boots), and the ratio to the first kernel given; with
+// --markdown, as a Markdown table (for the benchmark's results).
 //
-//   cost-report NAME=FILE[,FILE...] NAME=FILE[,FILE...] ...
+//   cost-report [--markdown] NAME=FILE[,FILE...] NAME=FILE[,FILE...] ...
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -84,25 +85,44 @@ kernel parse_arg(const std::string &arg)
 int main(int argc, char **argv)
 {
 	try {
-		if (argc < 3)
-			throw std::invalid_argument(
-				"usage: cost-report NAME=FILE[,FILE...] NAME=FILE[,FILE...] ...");
+		const bool markdown = argc > 1 && std::string(argv[1]) == "--markdown";
+		const int first = markdown ? 2 : 1;
+		if (argc - first < 2)
+			throw std::invalid_argument("usage: cost-report [--markdown] "
+						    "NAME=FILE[,FILE...] NAME=FILE[,FILE...] ...");
 		std::vector<kernel> kernels;
-		for (int i = 1; i < argc; i++)
+		for (int i = first; i < argc; i++)
 			kernels.push_back(parse_arg(argv[i]));
 
+		// A column: padded text, or a Markdown cell.
+		const auto column = [markdown](const char *text, int width) {
+			if (markdown)
+				std::printf(" %s |", text);
+			else
+				std::printf("%*s", width, text);
+		};
 		const auto &base = kernels.front();
-		std::printf("%-32s", "metric (ns, or packets/s)");
+		if (markdown)
+			std::printf("|");
+		column("metric (ns, or packets/s)", -32);
 		for (const auto &k : kernels)
-			std::printf(" %34s", k.name.c_str());
+			column(k.name.c_str(), 35);
 		std::printf("\n");
+		if (markdown) {
+			std::printf("| --- |");
+			for (std::size_t i = 0; i < kernels.size(); i++)
+				std::printf(" ---: |");
+			std::printf("\n");
+		}
 		for (const auto &[key, base_vals] : base.values) {
 			const double b = median(base_vals);
-			std::printf("%-32s", key.c_str());
+			if (markdown)
+				std::printf("|");
+			column(key.c_str(), -32);
 			for (const auto &k : kernels) {
 				auto it = k.values.find(key);
 				if (it == k.values.end()) {
-					std::printf(" %34s", "-");
+					column("-", 35);
 					continue;
 				}
 				const double m = median(it->second);
@@ -114,13 +134,13 @@ int main(int argc, char **argv)
 				else
 					std::snprintf(cell, sizeof(cell), "%.0f x%.3f [%.0f-%.0f]",
 						      m, b != 0 ? m / b : 0.0, lo, hi);
-				std::printf(" %34s", cell);
+				column(cell, 35);
 			}
 			std::printf("\n");
 		}
-		std::printf("(median over %zu boots each, [min-max] over the boots; xR = ratio "
+		std::printf("%s(median over %zu boots each, [min-max] over the boots; xR = ratio "
 			    "of the medians to the first kernel's)\n",
-			    base.values.begin()->second.size());
+			    markdown ? "\n" : "", base.values.begin()->second.size());
 		return 0;
 	} catch (const std::exception &e) {
 		std::fprintf(stderr, "cost-report: %s\n", e.what());

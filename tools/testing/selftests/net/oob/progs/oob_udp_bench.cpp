@@ -5,11 +5,13 @@
 // which scripts/cost.sh compares between kernels.
 //
 //   oob-udp-bench rtt  PAIR [--size N] [--count N] [--warmup N] [--prio P]
-//   oob-udp-bench tput PAIR [--size N] [--seconds S]
+//                      [--cpu C]
+//   oob-udp-bench tput PAIR [--size N] [--seconds S] [--cpu C]
 //
 // rtt: ping-pong of --count datagrams after --warmup unmeasured ones, timed
 // with CLOCK_MONOTONIC, both threads SCHED_FIFO --prio (0: leave the policy)
-// and memory locked.  tput: a sender floods the echo side's port for
+// and memory locked, on CPU --cpu if given (the receiver only, for tput).  tput: a sender floods
+// the echo side's port for
 // --seconds; the line gives what was sent and what was received, per second.
 #include <algorithm>
 #include <atomic>
@@ -49,6 +51,7 @@ struct options {
 	std::size_t count = 2000;
 	std::size_t warmup = 200;
 	int prio = 80;
+	int cpu = -1; // both rtt threads, and tput's receiver, on this CPU
 	int seconds = 5;
 };
 
@@ -84,8 +87,16 @@ unique_fd udp_socket(std::optional<sockaddr_in> bind_to, std::chrono::millisecon
 	return fd;
 }
 
-void set_realtime(int prio)
+// SCHED_FIFO at prio (0: leave the policy), on cpu (-1: anywhere).
+void set_realtime(int prio, int cpu)
 {
+	if (cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) != 0)
+			throw_errno("sched_setaffinity");
+	}
 	if (prio <= 0)
 		return;
 	sched_param sp{};
@@ -106,7 +117,7 @@ struct echo_side {
 	{
 		try {
 			netns::scoped_enter in(std::string(opt.pair->b.netns));
-			set_realtime(echo ? opt.prio : 0);
+			set_realtime(echo ? opt.prio : 0, opt.cpu);
 			auto fd = udp_socket(ipv4(opt.pair->b.ipv4, bench_port),
 					     std::chrono::milliseconds(200));
 			ready = true;
@@ -147,7 +158,7 @@ int run_rtt(const options &opt)
 	try {
 		wait_ready(side);
 		netns::scoped_enter in(std::string(opt.pair->a.netns));
-		set_realtime(opt.prio);
+		set_realtime(opt.prio, opt.cpu);
 		auto fd = udp_socket(std::nullopt, std::chrono::milliseconds(1000));
 		auto dst = ipv4(opt.pair->b.ipv4, bench_port);
 		check_syscall("connect", ::connect, fd.get(),
@@ -268,6 +279,8 @@ options parse(int argc, char **argv)
 			opt.prio = static_cast<int>(to_size(flag, val));
 		else if (flag == "--seconds")
 			opt.seconds = static_cast<int>(to_size(flag, val));
+		else if (flag == "--cpu")
+			opt.cpu = static_cast<int>(to_size(flag, val));
 		else
 			throw std::invalid_argument("unknown option " + std::string(flag));
 	}
