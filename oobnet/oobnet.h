@@ -36,6 +36,8 @@ enum oobnet_dev_stat {
 	OOBNET_TX_NONEIGH,	/* of which: no cached neighbour, IP output */
 	OOBNET_TX_DROP,		/* refused by the device or its queue */
 	OOBNET_TX_NOBUF,	/* a sender found the pool empty */
+	OOBNET_TX_STOPPED,	/* the TX thread found the queue stopped */
+	OOBNET_TX_STALLED,	/* and waited a whole tick for it */
 	OOBNET_DEV_NR_STATS,
 };
 

@@ -38,6 +38,8 @@ static const char *const oobnet_dev_stat_names[OOBNET_DEV_NR_STATS] = {
 	[OOBNET_TX_NONEIGH]	 = "tx_noneigh",
 	[OOBNET_TX_DROP]	 = "tx_drop",
 	[OOBNET_TX_NOBUF]	 = "tx_nobuf",
+	[OOBNET_TX_STOPPED]	 = "tx_stopped",
+	[OOBNET_TX_STALLED]	 = "tx_stalled",
 };
 
 static const char *const oobnet_sock_stat_names[OOBNET_SOCK_NR_STATS] = {

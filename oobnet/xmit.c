@@ -174,7 +174,9 @@ static int oobnet_xmit_thread(void *arg)
 		 * Stopped: the driver's completion wakes us through the
 		 * tx_wake hook; a tick bounds a restart that does not.
 		 */
-		wait_event_idle_timeout(od->tx_wait, oobnet_xmit_can_go(od), 1);
+		oobnet_dev_count(od, OOBNET_TX_STOPPED);
+		if (!wait_event_idle_timeout(od->tx_wait, oobnet_xmit_can_go(od), 1))
+			oobnet_dev_count(od, OOBNET_TX_STALLED);
 	}
 	oob_stage_leave();
 
