@@ -86,7 +86,7 @@ fi
 	echo "warmup=$warmup"
 	echo "reps=$reps"
 	echo "cpu=$cpu"
-	echo "emulation=QEMU $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') TCG, thread=$tcg, 2 vCPUs, no KVM"
+	echo "emulation=QEMU $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') TCG, thread=$tcg${OOB_QEMU_ICOUNT:+, icount $OOB_QEMU_ICOUNT}, 2 vCPUs, no KVM"
 	echo "host=$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 } > "$out/meta.txt"
 cp "$kobj/.config" "$out/kernel.config"

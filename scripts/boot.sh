@@ -6,13 +6,16 @@
 # on hub 2, no link to the host.  The console is saved to console.log, the
 # KTAP results arrive on the second serial port in results.ktap.
 #
-# Usage: boot.sh <build-dir> check|demo|cost [extra kernel args...]
+# Usage: boot.sh <build-dir> check|demo|cost|bench [extra kernel args...]
 # Environment: OOB_BOOT_TIMEOUT (seconds, default 1200), OOB_SMP (default 2),
 # OOB_TCG_THREAD (single or multi, default single: with one host thread per
 # vCPU, a vCPU was seen executing an int3 that live patching of a static
 # key had already removed, an "Oops: int3", about once in ten boots);
-# for scripts/cost.sh: OOB_KERNEL (bzImage), OOB_INITRAMFS (cpio) and
-# OOB_RUN (the directory for console.log and results.ktap).
+# OOB_QEMU_ICOUNT (QEMU's -icount argument, e.g. shift=5,sleep=off: a
+# virtual clock that counts instructions; unset by default, see the
+# README's benchmark section); for scripts/cost.sh: OOB_KERNEL (bzImage),
+# OOB_INITRAMFS (cpio) and OOB_RUN (the directory for console.log and
+# results.ktap).
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
@@ -42,6 +45,7 @@ nic 2 vtb 52:54:00:0f:00:02 virtio-net-pci
 
 exec timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	-machine q35 -accel "tcg,thread=${OOB_TCG_THREAD:-single}" \
+	${OOB_QEMU_ICOUNT:+-icount "$OOB_QEMU_ICOUNT"} \
 	-cpu max -smp "${OOB_SMP:-2}" -m 1G \
 	-nodefaults -no-reboot -display none -monitor none \
 	-kernel "${OOB_KERNEL:-$build/kbuild/arch/x86/boot/bzImage}" \
