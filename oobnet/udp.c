@@ -396,14 +396,35 @@ static ssize_t oobnet_udp_send(struct oobnet_sock *os, struct sockaddr *name,
 	} else if (!oif) {
 		oif = READ_ONCE(inet->uc_index);
 	}
-	flowi4_init_output(&tx.fl4, oif,
-			   READ_ONCE(sk->sk_mark), READ_ONCE(inet->tos) & INET_DSCP_MASK,
-			   RT_SCOPE_UNIVERSE, IPPROTO_UDP,
-			   inet_sk_flowi_flags(sk), daddr, saddr, dport,
-			   inet->inet_sport, sk->sk_uid);
-	tx.rt = ip_route_output_flow(sock_net(sk), &tx.fl4, sk);
-	if (IS_ERR(tx.rt))
-		return PTR_ERR(tx.rt);
+	/*
+	 * Connected: the route connect() cached while it holds, and the flow
+	 * connect() took it for, as in-band UDP does; a FIB lookup per
+	 * datagram is the costliest step of the send otherwise.
+	 */
+	if (!sin) {
+		tx.rt = dst_rtable(sk_dst_check(sk, 0));
+		if (tx.rt) {
+			tx.fl4 = inet->cork.fl.u.ip4;
+			/* A flow some other send left in the cork: route. */
+			if (tx.fl4.daddr != daddr || tx.fl4.fl4_dport != dport ||
+			    tx.fl4.fl4_sport != inet->inet_sport) {
+				ip_rt_put(tx.rt);
+				tx.rt = NULL;
+			}
+		}
+	}
+	if (!tx.rt) {
+		flowi4_init_output(&tx.fl4, oif, READ_ONCE(sk->sk_mark),
+				   READ_ONCE(inet->tos) & INET_DSCP_MASK,
+				   RT_SCOPE_UNIVERSE, IPPROTO_UDP,
+				   inet_sk_flowi_flags(sk), daddr, saddr, dport,
+				   inet->inet_sport, sk->sk_uid);
+		tx.rt = ip_route_output_flow(sock_net(sk), &tx.fl4, sk);
+		if (IS_ERR(tx.rt))
+			return PTR_ERR(tx.rt);
+		if (!sin)
+			sk_dst_set(sk, dst_clone(&tx.rt->dst));
+	}
 	ret = -EACCES;
 	if ((tx.rt->rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST))
 		goto put_rt;
