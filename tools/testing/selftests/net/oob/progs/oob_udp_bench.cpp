@@ -10,7 +10,8 @@
 //
 // rtt: ping-pong of --count datagrams after --warmup unmeasured ones, timed
 // with CLOCK_MONOTONIC, both threads SCHED_FIFO --prio (0: leave the policy)
-// and memory locked, on CPU --cpu if given (the receiver only, for tput).  tput: a sender floods
+// and memory locked, on CPU --cpu if given (for tput: the receiver there,
+// the sender on another CPU).  tput: a sender floods
 // the echo side's port for
 // --seconds; the line gives what was sent and what was received, per second.
 #include <algorithm>
@@ -206,6 +207,11 @@ int run_tput(const options &opt)
 	try {
 		wait_ready(side);
 		netns::scoped_enter in(std::string(opt.pair->a.netns));
+		// The sender on another CPU than the receiver: left to the
+		// scheduler, it shared the receiver's in some boots and not in
+		// others, and the rate with it.
+		if (opt.cpu >= 0 && std::thread::hardware_concurrency() > 1)
+			set_realtime(0, opt.cpu == 0 ? 1 : 0);
 		auto fd = udp_socket(std::nullopt, std::chrono::milliseconds(1000));
 		auto dst = ipv4(opt.pair->b.ipv4, bench_port);
 		check_syscall("connect", ::connect, fd.get(),
