@@ -247,14 +247,14 @@ void xsk::reap_completions()
 }
 
 // One kick: false when the device dropped what it was given.  EAGAIN (the
-// TX queue is stopped, or the completion ring full) leaves the frames in
-// the ring for the next kick.
+// TX queue is stopped, or the completion ring full) and ENOMEM (no skb for
+// copy mode) leave the frames in the ring for the next kick.
 bool xsk::kick()
 {
 	if (::sendto(fd_.get(), nullptr, 0, MSG_DONTWAIT, nullptr, 0) == 0)
 		return true;
-	if (errno == EAGAIN || errno == EBUSY)
-		return errno == EAGAIN;
+	if (errno == EAGAIN || errno == ENOMEM || errno == EBUSY)
+		return errno != EBUSY;
 	throw std::system_error(errno, std::generic_category(), "AF_XDP kick");
 }
 
@@ -279,11 +279,14 @@ void xsk::send(std::span<const std::byte> frame)
 	tx_posted_++;
 	// Copy mode sends on the kick; a stopped queue (EAGAIN) leaves the
 	// frame in the ring, so kick until the kernel has taken it.
+	// A drop shows on the kick that made it, while the consumer index
+	// user space sees may move only on the next one: keep it.
 	const auto deadline = std::chrono::steady_clock::now() + tx_patience;
+	bool dropped = false;
 	for (;;) {
-		const bool sent = kick();
+		dropped = !kick() || dropped;
 		if (static_cast<std::int32_t>(load_acquire(tx_.consumer) - (prod + 1)) >= 0) {
-			if (!sent)
+			if (dropped)
 				throw std::system_error(EBUSY, std::generic_category(),
 							"AF_XDP: the device dropped the frame");
 			return;
