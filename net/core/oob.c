@@ -15,8 +15,14 @@
 #include <linux/net_oob.h>
 #include <linux/rcupdate.h>
 
-/* Patched in while a companion is registered, see net_oob_companion(). */
-DEFINE_STATIC_KEY_FALSE(net_oob_companion_key);
+/*
+ * Patched in while a companion is registered, see net_oob_companion().
+ * Inlines of netdevice.h that any driver module may use test it, hence
+ * an export that is not GPL-only (spelled out: checkpatch wants the
+ * export right after a definition it can see).
+ */
+struct static_key_false net_oob_companion_key = STATIC_KEY_FALSE_INIT;
+EXPORT_SYMBOL(net_oob_companion_key);
 
 static DEFINE_MUTEX(net_oob_lock);
 static const struct net_oob_ops *net_oob_current;

@@ -4,6 +4,7 @@
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/filter.h>
 #include <linux/module.h>
 #include <linux/oob_stage.h>
 #include <linux/rtnetlink.h>
@@ -18,6 +19,7 @@ static struct oob_napi_test {
 	int pending;		/* packets the next poll receives */
 	atomic_t polls;
 	atomic_t polls_oob;	/* polls that ran on the oob stage */
+	atomic_t polls_bare;	/* polls without a bpf_net_context */
 	atomic_t delivered;
 	atomic_t delivered_oob;
 	atomic_t scheduled;	/* net_oob_ops.napi_schedule calls */
@@ -40,6 +42,9 @@ static int oob_napi_test_poll(struct napi_struct *napi, int budget)
 	atomic_inc(&oob_napi.polls);
 	if (running_oob())
 		atomic_inc(&oob_napi.polls_oob);
+	/* A driver's XDP redirect would dereference it. */
+	if (!bpf_net_ctx_get())
+		atomic_inc(&oob_napi.polls_bare);
 	while (done < budget && oob_napi.pending > 0) {
 		skb = oob_napi_test_skb();
 		if (skb)
@@ -157,6 +162,7 @@ static void oob_napi_test_capable_rerouted(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&repoll));
 	KUNIT_EXPECT_EQ(test, atomic_read(&oob_napi.polls), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&oob_napi.polls_oob), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&oob_napi.polls_bare), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&oob_napi.delivered_oob), 3);
 	KUNIT_EXPECT_FALSE(test, test_bit(NAPI_STATE_SCHED, &oob_napi.napi.state));
 	/* Completing on the oob stage needs no wake-up. */

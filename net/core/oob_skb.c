@@ -101,21 +101,28 @@ void put_oob_skb(struct sk_buff *skb)
 
 	DEBUG_NET_WARN_ON_ONCE(!skb_is_oob(skb));
 
+	/*
+	 * With KASAN, catch a use after return, or a double return (reported,
+	 * and the head kept out of the pool).  Not under the raw lock: KASAN
+	 * records the stack, which may allocate.
+	 */
+	if (!kasan_mempool_poison_object(skb))
+		return;
+
 	raw_spin_lock_irqsave(&oob_skb_pool.lock, flags);
 	if (likely(oob_skb_pool.nr_free < oob_skb_pool.size)) {
-		/* With KASAN, catch a use after return, or a double return. */
-		if (kasan_mempool_poison_object(skb)) {
-			oob_skb_pool.heads[oob_skb_pool.nr_free] = skb;
-			WRITE_ONCE(oob_skb_pool.nr_free, oob_skb_pool.nr_free + 1);
-		}
+		oob_skb_pool.heads[oob_skb_pool.nr_free] = skb;
+		WRITE_ONCE(oob_skb_pool.nr_free, oob_skb_pool.nr_free + 1);
 	} else {
 		taken = false;
 	}
 	raw_spin_unlock_irqrestore(&oob_skb_pool.lock, flags);
 
 	/* More heads than the pool ever had: this one is not from it. */
-	if (WARN_ON_ONCE(!taken))
+	if (WARN_ON_ONCE(!taken)) {
+		kasan_mempool_unpoison_object(skb, oob_skb_pool.obj_size);
 		kmem_cache_free(net_hotdata.skbuff_cache, skb);
+	}
 }
 EXPORT_SYMBOL_GPL(put_oob_skb);
 
