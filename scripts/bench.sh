@@ -107,6 +107,9 @@ fi
 # but is not the latest result.
 ! grep '^bench failed' "$out/raw.txt" ||
 	die "cells failed (see $out/raw.txt; its table lacks them)"
+# Nor is a run whose guest printed a kernel splat (an RCU stall, a WARN...).
+"$build/harness/ktap-summary" --console "$out/console.log" ||
+	die "kernel splat in the benchmark's guest (see $out/console.log)"
 ln -sfn "$stamp" "$top/results/latest"
 
 # The README shows the latest table, between its two markers.

@@ -23,7 +23,7 @@ mode=$2
 shift 2
 run=${OOB_RUN:-$build/run}
 mkdir -p "$run"
-rm -f "$run/console.log" "$run/results.ktap"
+rm -f "$run/console.log" "$run/results.ktap" "$run/qemu.exit"
 
 limit=${OOB_BOOT_TIMEOUT:-1200}
 # No interrupt throttling on either e1000e (the parameter is per board).
@@ -43,7 +43,10 @@ nic 1 e1b 52:54:00:0e:00:02 e1000e
 nic 2 vta 52:54:00:0f:00:01 virtio-net-pci
 nic 2 vtb 52:54:00:0f:00:02 virtio-net-pci
 
-exec timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
+# QEMU's exit status goes to qemu.exit for ktap-summary: a guest that hangs
+# after its last result (or never powers off) must not pass.
+rc=0
+timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	-machine q35 -accel "tcg,thread=${OOB_TCG_THREAD:-single}" \
 	${OOB_QEMU_ICOUNT:+-icount "$OOB_QEMU_ICOUNT"} \
 	-cpu max -smp "${OOB_SMP:-2}" -m 1G \
@@ -54,4 +57,6 @@ exec timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	-chardev "stdio,id=con,logfile=$run/console.log,signal=off" -serial chardev:con \
 	-chardev "file,id=res,path=$run/results.ktap" -serial chardev:res \
 	"${nics[@]}" \
-	< /dev/null
+	< /dev/null || rc=$?
+echo "$rc" > "$run/qemu.exit"
+exit "$rc"

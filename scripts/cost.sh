@@ -59,6 +59,8 @@ for r in $(seq 1 "$rounds"); do
 			> /dev/null
 		grep -q '^cost: done' "$run/results.ktap" ||
 			die "$k, round $r: the benchmark did not finish (see $run)"
+		"$build/harness/ktap-summary" --console "$run/console.log" ||
+			die "$k, round $r: kernel splat in the guest (see $run/console.log)"
 		cp "$run/results.ktap" "$cost/$k-$r.txt"
 		files[$k]+="${files[$k]:+,}$cost/$k-$r.txt"
 	done

@@ -3,7 +3,8 @@
 // (oob/plan.hpp) with its deadline and reports KTAP, one result per test, to
 // the results channel and to stdout.  Exit: 0 all passed, 1 otherwise.
 //
-//   oob-runner [--ktap FILE] [--only NAME]... PLAN
+//   oob-runner [--ktap FILE] [--only NAME]... [--timeout NAME:SECONDS]... PLAN
+// --timeout replaces a test's deadline (make fuzz runs the fuzzer longer).
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -28,8 +29,9 @@ constexpr size_t tail_on_fail = 80;
 
 struct outcome {
 	ktap::result result = ktap::result::fail;
-	std::string why;    // directive or failure reason
-	std::string output; // what the test printed
+	std::string why;		    // directive or failure reason
+	std::string output;		    // what the test printed
+	std::vector<ktap::test_line> cases; // a KUnit suite's cases, reported nested
 };
 
 std::string read_file(const std::string &path)
@@ -86,7 +88,9 @@ outcome run_single(const plan::entry &e)
 	child c(e.main.argv, e.main.netns);
 	auto st = c.wait(e.timeout);
 	outcome o{st.success() ? ktap::result::pass : ktap::result::fail,
-		  st.success() ? "" : st.describe(), st.output};
+		  st.success() ? "" : st.describe(),
+		  st.output,
+		  {}};
 	return with_skip(std::move(o), st);
 }
 
@@ -100,7 +104,8 @@ outcome run_pair(const plan::entry &e)
 			return {ktap::result::fail,
 				"server never bound " + std::string(e.wait.tcp ? "tcp:" : "udp:") +
 					std::to_string(e.wait.port) + " (" + st.describe() + ")",
-				"server:\n" + st.output};
+				"server:\n" + st.output,
+				{}};
 		}
 		std::this_thread::sleep_for(20ms);
 	}
@@ -121,20 +126,34 @@ outcome run_pair(const plan::entry &e)
 	return o;
 }
 
+// The suite's own line says "ok" even when every case was skipped (6.12's
+// debugfs_print_results()), so the verdict comes from the cases: each one is
+// reported as a subtest; the suite fails if any case or the suite failed,
+// is a skip if every case skipped, and fails if no case ran.
 outcome run_kunit(const plan::entry &e)
 {
 	const std::string path = "/sys/kernel/debug/kunit/" + e.suite + "/results";
 	std::string text = read_file(path);
 	if (text.empty())
-		return {ktap::result::fail, "no KUnit results at " + path, {}};
-	auto doc = ktap::parse(text);
-	for (const auto &t : doc.tests) {
-		if (t.name == e.suite)
-			return {t.result,
-				t.result == ktap::result::fail ? "suite failed" : t.directive,
-				text};
+		return {ktap::result::fail, "no KUnit results at " + path, {}, {}};
+	constexpr size_t case_indent = 4; // KUNIT_SUBTEST_INDENT
+	outcome o{ktap::result::pass, {}, text, ktap::results_at(text, case_indent)};
+	const auto suite = ktap::results_at(text, 0);
+	const auto count = [&](ktap::result r) {
+		return std::ranges::count_if(o.cases, [r](const auto &c) { return c.result == r; });
+	};
+	if (suite.empty() || suite.back().name != e.suite)
+		o = {ktap::result::fail, "suite result line missing", text, std::move(o.cases)};
+	else if (o.cases.empty())
+		o = {ktap::result::fail, "no case ran", text, {}};
+	else if (suite.back().result == ktap::result::fail || count(ktap::result::fail) > 0) {
+		o.result = ktap::result::fail;
+		o.why = "suite failed";
+	} else if (count(ktap::result::skip) == static_cast<long>(o.cases.size())) {
+		o.result = ktap::result::skip;
+		o.why = "every case skipped";
 	}
-	return {ktap::result::fail, "suite result line missing", text};
+	return o;
 }
 
 void report(ktap::writer &out, const plan::entry &e, const outcome &o)
@@ -150,6 +169,8 @@ void report(ktap::writer &out, const plan::entry &e, const outcome &o)
 		out.diag("[" + std::to_string(from) + " earlier lines of " + e.name + " cut]");
 	for (size_t i = from; i < lines.size(); ++i)
 		out.diag(lines[i]);
+	if (!o.cases.empty())
+		out.subtests(o.cases);
 	out.result(o.result, e.name, o.why);
 }
 
@@ -159,13 +180,23 @@ int main(int argc, char **argv)
 {
 	std::string ktap_path;
 	std::vector<std::string> only;
+	std::vector<std::pair<std::string, std::chrono::seconds>> timeouts;
 	std::string plan_path;
 	for (int i = 1; i < argc; ++i) {
 		if (std::strcmp(argv[i], "--ktap") == 0 && i + 1 < argc)
 			ktap_path = argv[++i];
 		else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only.emplace_back(argv[++i]);
-		else
+		else if (std::strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			const std::string t = argv[++i];
+			const auto colon = t.rfind(':');
+			if (colon == std::string::npos) {
+				std::fprintf(stderr, "oob-runner: --timeout wants NAME:SECONDS\n");
+				return 2;
+			}
+			timeouts.emplace_back(t.substr(0, colon), std::chrono::seconds(std::stoul(
+									  t.substr(colon + 1))));
+		} else
 			plan_path = argv[i];
 	}
 	if (plan_path.empty()) {
@@ -189,14 +220,28 @@ int main(int argc, char **argv)
 		std::fprintf(stderr, "oob-runner: %s\n", e.what());
 		return 2;
 	}
+	for (auto &e : entries)
+		for (const auto &[name, t] : timeouts)
+			if (e.name == name)
+				e.timeout = t;
+	// A name not in the plan is a mistake to report, not a test to drop.
+	std::vector<std::string> unknown;
+	for (const auto &name : only)
+		if (std::ranges::none_of(entries, [&](const auto &e) { return e.name == name; }))
+			unknown.push_back(name);
 	if (!only.empty())
 		std::erase_if(entries, [&](const plan::entry &e) {
 			return std::ranges::find(only, e.name) == only.end();
 		});
 
 	ktap::writer w(out);
-	w.header(static_cast<unsigned>(entries.size()));
-	bool all_ok = true;
+	w.header(static_cast<unsigned>(entries.size() + unknown.size()));
+	for (const auto &e : entries)
+		w.diag(std::string(ktap::planned_prefix.substr(2)) + e.name);
+	bool all_ok = unknown.empty();
+	for (const auto &name : unknown)
+		w.result(ktap::result::fail, "oob.only=" + name,
+			 "no test of that name in the plan");
 	for (const auto &e : entries) {
 		const auto start = std::chrono::steady_clock::now();
 		std::fprintf(stdout, "oob-runner: %s ...\n", e.name.c_str());
@@ -215,7 +260,7 @@ int main(int argc, char **argv)
 				break;
 			}
 		} catch (const std::exception &ex) {
-			o = {ktap::result::fail, ex.what(), {}};
+			o = {ktap::result::fail, ex.what(), {}, {}};
 		}
 		const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
 			std::chrono::steady_clock::now() - start);

@@ -88,7 +88,10 @@ TEST(KtapParse, DocumentKeepsTopLevelOnlyAndDiagnostics)
 	EXPECT_EQ(*doc.planned, 2U);
 	ASSERT_EQ(doc.tests.size(), 2U);
 	EXPECT_EQ(doc.tests[0].name, "outer");
-	EXPECT_EQ(doc.tests[0].diagnostics.size(), 4U);
+	EXPECT_EQ(doc.tests[0].diagnostics.size(), 3U);
+	ASSERT_EQ(doc.tests[0].subtests.size(), 1U);
+	EXPECT_EQ(doc.tests[0].subtests[0].name, "inner");
+	EXPECT_TRUE(doc.tests[1].subtests.empty());
 	EXPECT_EQ(doc.tests[1].result, result::fail);
 	EXPECT_TRUE(doc.finished);
 }
@@ -115,4 +118,40 @@ TEST(KtapRoundTrip, WriterOutputParsesBack)
 	EXPECT_EQ(doc.tests[0].result, result::skip);
 	EXPECT_EQ(doc.tests[0].directive, "why");
 	EXPECT_EQ(doc.tests[1].result, result::fail);
+}
+
+TEST(KtapParse, PlannedNamesAreKept)
+{
+	auto doc = oob::ktap::parse("KTAP version 1\n1..2\n# planned a\n# planned b:c\nok 1 a\n");
+	EXPECT_EQ(doc.planned_names, (std::vector<std::string>{"a", "b:c"}));
+}
+
+// What /sys/kernel/debug/kunit/SUITE/results holds in 6.12: the suite line
+// says "ok" even when every case was skipped, so the cases must be read.
+TEST(KtapParse, KunitCasesAreReadAtTheirIndentation)
+{
+	const char *doc = "KTAP version 1\n"
+			  "1..1\n"
+			  "    KTAP version 1\n"
+			  "    # Subtest: net_oob_tx\n"
+			  "    1..3\n"
+			  "    ok 1 exclusion # SKIP needs CPUs 0 and 1\n"
+			  "        KTAP version 1\n"
+			  "        # Subtest: release\n"
+			  "        ok 1 kfree_skb\n"
+			  "        not ok 2 consume_skb\n"
+			  "    not ok 2 release\n"
+			  "    ok 3 plain\n"
+			  "# net_oob_tx: pass:1 fail:1 skip:1 total:3\n"
+			  "ok 1 net_oob_tx\n";
+	auto cases = oob::ktap::results_at(doc, 4);
+	ASSERT_EQ(cases.size(), 3U);
+	EXPECT_EQ(cases[0].result, result::skip);
+	EXPECT_EQ(cases[0].directive, "needs CPUs 0 and 1");
+	EXPECT_EQ(cases[1].name, "release");
+	EXPECT_EQ(cases[1].result, result::fail);
+	EXPECT_EQ(cases[2].result, result::pass);
+	auto top = oob::ktap::results_at(doc, 0);
+	ASSERT_EQ(top.size(), 1U);
+	EXPECT_EQ(top[0].name, "net_oob_tx");
 }

@@ -76,6 +76,14 @@ void writer::nested(std::string_view document)
 	for_each_line(document, [this](std::string_view l) { line("  " + std::string(l)); });
 }
 
+void writer::subtests(const std::vector<test_line> &results)
+{
+	writer sub(out_, static_cast<int>(prefix_.size() / 2) + 1);
+	sub.header(static_cast<unsigned>(results.size()));
+	for (const auto &r : results)
+		sub.result(r.result, r.name, r.directive);
+}
+
 std::optional<test_line> parse_result(std::string_view line)
 {
 	test_line t;
@@ -117,15 +125,33 @@ std::optional<test_line> parse_result(std::string_view line)
 	return t;
 }
 
+std::vector<test_line> results_at(std::string_view text, size_t indent)
+{
+	std::vector<test_line> out;
+	for_each_line(text, [&](std::string_view line) {
+		if (!line.empty() && line.back() == '\r')
+			line.remove_suffix(1);
+		if (line.size() <= indent || line.find_first_not_of(' ') != indent)
+			return;
+		if (auto t = parse_result(line.substr(indent)))
+			out.push_back(std::move(*t));
+	});
+	return out;
+}
+
 document parse(std::string_view text)
 {
 	document doc;
 	std::vector<std::string> pending;
+	std::vector<test_line> pending_subtests;
+	constexpr size_t subtest_indent = 2; // writer::nested()
 	for_each_line(text, [&](std::string_view line) {
 		if (!line.empty() && line.back() == '\r')
 			line.remove_suffix(1);
 		if (line == done_marker) {
 			doc.finished = true;
+		} else if (line.starts_with(planned_prefix)) {
+			doc.planned_names.emplace_back(line.substr(planned_prefix.size()));
 		} else if (line.starts_with("1..")) {
 			unsigned n = 0;
 			auto [p, ec] =
@@ -134,9 +160,16 @@ document parse(std::string_view text)
 				doc.planned = n;
 		} else if (auto t = parse_result(line)) {
 			t->diagnostics = std::move(pending);
+			t->subtests = std::move(pending_subtests);
 			pending.clear();
+			pending_subtests.clear();
 			doc.tests.push_back(std::move(*t));
 		} else if (!line.starts_with("KTAP version") && !line.starts_with("TAP version")) {
+			if (line.find_first_not_of(' ') == subtest_indent)
+				if (auto sub = parse_result(line.substr(subtest_indent))) {
+					pending_subtests.push_back(std::move(*sub));
+					return;
+				}
 			pending.emplace_back(line);
 		}
 	});

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "oob/splat.hpp"
 
-#include <array>
 #include <regex>
+#include <vector>
 
 namespace oob::splat {
 
@@ -13,29 +13,42 @@ struct pattern {
 	std::regex re;
 };
 
-const std::array<pattern, 14> &patterns()
+// Tried in order: the specific reports first, so that a KASAN report
+// ("BUG: KASAN: ...") or a lockdep banner ("WARNING: possible ...") is named
+// for what it is; then any WARNING: or BUG: line, whatever follows it, so
+// that a banner this table does not know still fails the run.
+const std::vector<pattern> &patterns()
 {
-	static const std::array<pattern, 14> p{{
-		{"WARN", std::regex(R"(WARNING: CPU: \d+ PID: \d+)")},
-		{"BUG", std::regex(R"(\bBUG: )")},
-		{"Oops", std::regex(R"(\bOops: )")},
-		{"panic", std::regex(R"(Kernel panic - not syncing)")},
-		{"general protection fault", std::regex(R"(general protection fault)")},
-		{"lockdep",
-		 std::regex(
-			 R"(WARNING: (possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|lock held when returning)|INFO: possible irq lock inversion)")},
-		{"KASAN", std::regex(R"(BUG: KASAN:|KASAN: )")},
-		{"UBSAN", std::regex(R"(UBSAN: )")},
-		{"RCU stall",
-		 std::regex(R"(rcu: INFO: \S+ (self-)?detected stall|detected stalls on CPUs)")},
+	static const std::vector<pattern> p{
+		{"KASAN", std::regex(R"(\bBUG: KASAN: )")},
+		{"KFENCE", std::regex(R"(\bBUG: KFENCE: )")},
+		{"UBSAN", std::regex(R"(\bUBSAN: )")},
 		{"sleep in atomic",
 		 std::regex(
 			 R"(scheduling while atomic|sleeping function called from invalid context)")},
-		{"hung task", std::regex(R"(INFO: task .* blocked for more than \d+ seconds)")},
 		{"soft lockup", std::regex(R"(watchdog: BUG: soft lockup|hard LOCKUP)")},
+		{"lockdep",
+		 std::regex(
+			 R"(WARNING: (possible (circular|recursive) locking|possible irq lock inversion|inconsistent lock state|suspicious RCU usage|lock held when returning|bad unlock balance|held lock freed|Nested lock was not taken|bad contention|\S+-safe -> \S+-unsafe lock order|HARDIRQ-|SOFTIRQ-)|INFO: possible irq lock inversion)")},
+		{"WARN", std::regex(R"(^\s*(\[[ 0-9.]+\]\s*)?(\[\s*\S+\]\s*)?WARNING: )")},
+		{"Oops", std::regex(R"(\bOops: )")},
+		{"panic", std::regex(R"(Kernel panic - not syncing)")},
+		{"general protection fault", std::regex(R"(general protection fault)")},
+		{"RCU stall",
+		 std::regex(
+			 R"(rcu: INFO: \S+ (self-)?detected stall|detected stalls on (CPUs|tasks))")},
+		{"hung task", std::regex(R"(INFO: task .* blocked for more than \d+ seconds)")},
+		{"workqueue lockup", std::regex(R"(BUG: workqueue lockup)")},
 		{"kmemleak", std::regex(R"(kmemleak: \d+ new suspected memory leaks)")},
 		{"list corruption", std::regex(R"(list_(add|del) corruption)")},
-	}};
+		{"netdev refcount leak",
+		 std::regex(R"(unregister_netdevice: waiting for \S+ to become free)")},
+		{"reference tracker", std::regex(R"(ref_tracker: .* has \d+/\d+ users at)")},
+		{"page_pool leak",
+		 std::regex(R"(page_pool_release_retry\(\) stalled pool shutdown)")},
+		{"e1000e TX hang", std::regex(R"(Detected Hardware Unit Hang)")},
+		{"BUG", std::regex(R"(\bBUG: )")},
+	};
 	return p;
 }
 

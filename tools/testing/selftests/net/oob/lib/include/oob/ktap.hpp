@@ -15,6 +15,8 @@ enum class result { pass, fail, skip };
 
 [[nodiscard]] std::string_view to_string(result r);
 
+struct test_line;
+
 // Emits one KTAP document: header, plan, one result line per test.  Lines are
 // flushed one by one so a crash loses at most the test that was running.
 class writer {
@@ -26,6 +28,8 @@ public:
 	void result(result r, std::string_view name, std::string_view directive = {});
 	// Copies a nested KTAP document (e.g. a KUnit suite) one level deeper.
 	void nested(std::string_view document);
+	// Writes results as the subtests of the next result, one level deeper.
+	void subtests(const std::vector<test_line> &results);
 
 	[[nodiscard]] unsigned emitted() const { return number_; }
 
@@ -43,12 +47,16 @@ struct test_line {
 	oob::ktap::result result = result::pass;
 	std::string directive;
 	std::vector<std::string> diagnostics; // '#' lines and subtests before it
+	std::vector<test_line> subtests;      // results one level deeper, before it
 };
 
 struct document {
 	std::optional<unsigned> planned;
 	std::vector<test_line> tests;
 	bool finished = false; // saw the "# oob-runner: done" trailer
+	// The names the runner announced before running them ("# planned NAME"),
+	// so that a result that never arrived can be named.
+	std::vector<std::string> planned_names;
 };
 
 // Parses the top level of a KTAP document; nested lines are kept as
@@ -57,6 +65,12 @@ struct document {
 
 // Parses one result line ("ok 1 name # SKIP why"), indentation excluded.
 [[nodiscard]] std::optional<test_line> parse_result(std::string_view line);
+
+// The result lines indented by exactly `indent` spaces, e.g. the cases (4)
+// of a KUnit suite's debugfs results document.
+[[nodiscard]] std::vector<test_line> results_at(std::string_view text, size_t indent);
+
+inline constexpr std::string_view planned_prefix = "# planned ";
 
 inline constexpr std::string_view done_marker = "# oob-runner: done";
 

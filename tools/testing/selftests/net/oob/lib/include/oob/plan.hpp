@@ -9,7 +9,9 @@
 // once the server has that socket bound (tcp: listening) in its namespace.
 // A pair passes when the client exits 0 and the server either exits 0 or is
 // still serving when the client is done (it is then stopped).  '#' starts a
-// comment line.
+// comment line.  A NAME starting with "setup:" marks a step that prepares
+// later tests: ktap-summary fails the run when it fails but does not count
+// it as a test.
 #pragma once
 
 #include <chrono>
