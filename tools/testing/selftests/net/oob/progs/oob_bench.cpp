@@ -22,13 +22,16 @@
 //   oob-bench rtt PAIR MODE [--size N] [--count N] [--warmup N]
 //                 [--load idle|flood] [--prio P] [--cpu C]
 //   oob-bench tput PAIR MODE [--size N] [--seconds S] [--cpu C] [--min-pps N]
+//                  [--min-delivered F]
 //
 // tput: the a end sends as fast as the stack takes it for S seconds from
 // one socket on one CPU (not --cpu, where there is another), the b end,
 // on --cpu, counts what it receives, both at normal priority: the
 // transmit rate of one socket (sent_pps) and the rate delivered to one
-// socket (recv_pps).  Exit code 1 when nothing, or under --min-pps
-// packets per second, arrived.
+// socket (recv_pps).  Exit code 1 when nothing arrived, when under
+// --min-pps packets per second arrived, or when under the fraction
+// --min-delivered (0..1) of the packets sent arrived; the reason goes to
+// stderr.
 //
 // Prints one line of key=value pairs: the percentiles in ns, the flood's
 // datagrams, quantiles (q=, at the points of bench_quantiles) and the
@@ -63,8 +66,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "oob/check.hpp"
 #include "oob/fd.hpp"
 #include "oob/link.hpp"
+#include "oob/mac.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
 #include "oob/stats.hpp"
@@ -100,7 +105,8 @@ struct options {
 	int cpu = 1;
 	bool tput = false;
 	int seconds = 5;
-	std::size_t min_pps = 0; // tput fails below this delivered rate (and at 0)
+	std::size_t min_pps = 0;    // tput fails below this delivered rate (and at 0)
+	double min_delivered = 0.0; // and below this fraction of the sent delivered
 };
 
 std::int64_t now_ns()
@@ -228,15 +234,10 @@ class raw_frames : public transport {
 protected:
 	raw_frames(const link::info &self, const std::string &peer_mac)
 	{
-		unsigned v[ETH_ALEN] = {};
-		for (const auto *mac : {&peer_mac, &self.mac}) {
-			if (std::sscanf(mac->c_str(), "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2],
-					&v[3], &v[4], &v[5]) != ETH_ALEN)
-				throw std::runtime_error("bad MAC " + *mac);
-			const std::size_t at = mac == &peer_mac ? 0 : ETH_ALEN;
-			for (std::size_t i = 0; i < ETH_ALEN; i++)
-				header_[at + i] = static_cast<std::byte>(v[i]);
-		}
+		const auto dst = parse_mac(peer_mac);
+		const auto src = parse_mac(self.mac);
+		std::memcpy(header_.data(), dst.data(), ETH_ALEN);
+		std::memcpy(header_.data() + ETH_ALEN, src.data(), ETH_ALEN);
 		const std::uint16_t type = htons(bench_ethertype);
 		std::memcpy(header_.data() + std::size_t{2} * ETH_ALEN, &type, sizeof(type));
 	}
@@ -675,8 +676,12 @@ int run_tput(const options &opt)
 		    static_cast<unsigned long long>(failed),
 		    static_cast<unsigned long long>(received.load()),
 		    static_cast<double>(sent) / secs, static_cast<double>(received) / secs);
-	const double recv_pps = static_cast<double>(received) / secs;
-	return received == 0 || recv_pps < static_cast<double>(opt.min_pps) ? 1 : 0;
+	const auto shortfall = checks::throughput_shortfall(
+		sent, received, secs, static_cast<double>(opt.min_pps), opt.min_delivered);
+	if (shortfall.empty())
+		return 0;
+	std::fprintf(stderr, "oob-bench: tput: %s\n", shortfall.c_str());
+	return 1;
 }
 
 std::size_t number(std::string_view flag, const char *arg)
@@ -731,6 +736,8 @@ options parse(int argc, char **argv)
 			opt.seconds = static_cast<int>(number(flag, val));
 		else if (flag == "--min-pps")
 			opt.min_pps = number(flag, val);
+		else if (flag == "--min-delivered")
+			opt.min_delivered = checks::parse_fraction(flag, val);
 		else if (flag == "--load" && std::string_view(val) == "flood")
 			opt.flood = true;
 		else if (flag == "--load" && std::string_view(val) == "idle")

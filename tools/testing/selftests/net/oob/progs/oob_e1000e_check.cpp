@@ -18,14 +18,17 @@
 //   oob-e1000e-check churn NS_A DEV_A NS_B DEV_B ROUNDS IPV4_B
 //       ROUNDS times, both ports on, oob frames sent both ways and an
 //       in-band UDP round trip to IPV4_B, then the ports switched off
-//       under the senders.  The senders stop with ENETDOWN only, the
-//       carrier never drops, every oob skb head comes back, and in-band
-//       round trips still work; the ports are on again at the end.
+//       under the senders.  Frames went both ways in every round, the
+//       senders stop with ENETDOWN only, the carrier never drops, every
+//       oob skb head comes back (exactly as many free as when the count
+//       settled before the rounds), and in-band round trips still work;
+//       the ports are on again at the end.
 //   oob-e1000e-check rebind NS_A DEV_A NS_B DEV_B IPV4_B
 //       DEV_B, an oob port, is unbound from e1000e and bound again: its
 //       port and oob state go with it, every oob skb head comes back; the
 //       new device is put back in NS_B as DEV_B with IPV4_B, becomes a port
 //       again, and oob and in-band round trips work across the wire.
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -49,6 +52,7 @@
 #include "oob/ethtool.hpp"
 #include "oob/fd.hpp"
 #include "oob/link.hpp"
+#include "oob/mac.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
 #include "oob/process.hpp"
@@ -164,6 +168,7 @@ int refusals(const std::string &ns, const std::string &dev)
 // Sends oob frames from one port to the other until its port goes.
 struct sender {
 	std::atomic<long> sent{0};
+	std::atomic<bool> done{false}; // error and last_errno are final
 	std::string error;
 	int last_errno = 0;
 
@@ -172,14 +177,13 @@ struct sender {
 		try {
 			const oob::netns::scoped_enter in(ns);
 			const auto l = oob::link::by_name(dev);
+			if (!l)
+				throw std::runtime_error("no link " + dev);
 			on::packet_socket s(test_ethertype);
 			s.bind(l->ifindex);
 			std::vector<std::byte> f(64);
-			unsigned v[ETH_ALEN] = {};
-			std::sscanf(peer_mac.c_str(), "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2],
-				    &v[3], &v[4], &v[5]);
-			for (int i = 0; i < ETH_ALEN; i++)
-				f[static_cast<std::size_t>(i)] = static_cast<std::byte>(v[i]);
+			const auto dst = oob::parse_mac(peer_mac);
+			std::memcpy(f.data(), dst.data(), dst.size());
 			const std::uint16_t type = htons(test_ethertype);
 			std::memcpy(f.data() + type_offset, &type, sizeof(type));
 			for (;;) {
@@ -193,6 +197,7 @@ struct sender {
 		} catch (const std::exception &e) {
 			error = e.what();
 		}
+		done = true;
 	}
 };
 
@@ -214,24 +219,14 @@ bool inband_round_trip(const std::string &ns_a, const std::string &ipv4_b)
 	return false;
 }
 
-// The free heads of the oob head pool, as sysctl shows them.
-std::string free_heads()
+// Every oob skb head back: exactly as many free as the settled count the
+// test started from (heads in flight then, relayed packets waiting for
+// ksoftirqd, had come back before it was taken).
+void check_heads_back(long long want)
 {
-	return on::sysfs_read({}, "/proc/sys/net/core/free_oob_skb");
-}
-
-// At least as many free heads as @want: heads that were in flight when
-// @want was read (relayed packets ksoftirqd had not consumed yet) may
-// come back as well.
-bool wait_heads(const std::string &want)
-{
-	const long target = std::stol(want);
-	for (int i = 0; i < 100; i++) {
-		if (std::stol(free_heads()) >= target)
-			return true;
-		std::this_thread::sleep_for(30ms);
-	}
-	return false;
+	const long long got = on::oob_heads_back(want);
+	check(got == want, "every oob skb head came back: " + std::to_string(got) + " free (want " +
+				   std::to_string(want) + ")");
 }
 
 int churn(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
@@ -240,7 +235,7 @@ int churn(const std::string &ns_a, const std::string &dev_a, const std::string &
 	const auto carrier_changes = [](const std::string &ns, const std::string &dev) {
 		return on::sysfs_read(ns, "/sys/class/net/" + dev + "/carrier_changes");
 	};
-	const auto heads = free_heads();
+	const long long heads = on::settled_oob_heads();
 	const auto changes_a = carrier_changes(ns_a, dev_a);
 	const auto changes_b = carrier_changes(ns_b, dev_b);
 	std::string mac_a;
@@ -256,8 +251,10 @@ int churn(const std::string &ns_a, const std::string &dev_a, const std::string &
 	const oob::inband_udp_echo echo(ns_b, echo_port);
 
 	long total = 0;
+	long fewest = -1; // the fewest frames one sender sent in a round
 	int inband_ok = 0;
 	int clean = 0;
+	int flowed = 0;
 	for (int r = 0; r < rounds; r++) {
 		on::set_port(ns_a, dev_a, true);
 		on::set_port(ns_b, dev_b, true);
@@ -266,6 +263,13 @@ int churn(const std::string &ns_a, const std::string &dev_a, const std::string &
 		std::thread ta([&] { ab.run(ns_a, dev_a, mac_b); });
 		std::thread tb([&] { ba.run(ns_b, dev_b, mac_a); });
 		inband_ok += inband_round_trip(ns_a, ipv4_b) ? 1 : 0;
+		// Traffic flows both ways before a port goes: each sender has
+		// sent (or given up) before the 100 ms under traffic start.
+		const auto deadline = std::chrono::steady_clock::now() + 10s;
+		const auto started = [](const sender &x) { return x.sent > 0 || x.done; };
+		while ((!started(ab) || !started(ba)) &&
+		       std::chrono::steady_clock::now() < deadline)
+			std::this_thread::sleep_for(5ms);
 		std::this_thread::sleep_for(100ms);
 		// Alternate which end goes first.
 		on::set_port(r % 2 ? ns_a : ns_b, r % 2 ? dev_a : dev_b, false);
@@ -274,19 +278,29 @@ int churn(const std::string &ns_a, const std::string &dev_a, const std::string &
 		ta.join();
 		tb.join();
 		total += ab.sent + ba.sent;
+		const long least = std::min(ab.sent.load(), ba.sent.load());
+		fewest = fewest < 0 ? least : std::min(fewest, least);
 		if (ab.error.empty() && ba.error.empty() && ab.last_errno == ENETDOWN &&
 		    ba.last_errno == ENETDOWN)
 			clean++;
 		else
 			std::printf("# round %d: %s / %s\n", r, ab.error.c_str(), ba.error.c_str());
+		if (least > 0)
+			flowed++;
+		else
+			std::printf("# round %d: %s sent %ld, %s sent %ld\n", r, dev_a.c_str(),
+				    ab.sent.load(), dev_b.c_str(), ba.sent.load());
 	}
 	check(clean == rounds, "the senders stopped with ENETDOWN in " + std::to_string(clean) +
 				       " of " + std::to_string(rounds) + " rounds, after " +
 				       std::to_string(total) + " frames");
+	check(flowed == rounds, "frames went both ways in " + std::to_string(flowed) + " of " +
+					std::to_string(rounds) + " rounds (at least " +
+					std::to_string(fewest) + " each way in every round)");
 	check(inband_ok == rounds,
 	      "in-band round trips during the rounds: " + std::to_string(inband_ok) + "/" +
 		      std::to_string(rounds));
-	check(wait_heads(heads), "every oob skb head came back (" + heads + " free)");
+	check_heads_back(heads);
 	check(carrier_changes(ns_a, dev_a) == changes_a &&
 		      carrier_changes(ns_b, dev_b) == changes_b,
 	      "no carrier change on either end");
@@ -313,7 +327,7 @@ std::string pci_slot(const std::string &ns, const std::string &dev)
 int rebind(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
 	   const std::string &dev_b, const std::string &ipv4_b)
 {
-	const auto heads = free_heads();
+	const long long heads = on::settled_oob_heads();
 	check(on::port(ns_b, dev_b), dev_b + " is an oob port");
 	const auto slot = pci_slot(ns_b, dev_b);
 	std::string mac;
@@ -329,7 +343,7 @@ int rebind(const std::string &ns_a, const std::string &dev_a, const std::string 
 			      value_of(on::device_counters(dev_b), "pool") < 0,
 		      dev_b + " (" + slot + ") unbound: the link and its oob state are gone");
 	}
-	check(wait_heads(heads), "every oob skb head came back (" + heads + " free)");
+	check_heads_back(heads);
 
 	on::sysfs_write({}, "/sys/bus/pci/drivers/e1000e/bind", slot);
 	std::optional<oob::link::info> l;

@@ -23,6 +23,7 @@
 //   oob-raw-check fault NS_A DEV_A NS_B DEV_B down|delete|port-off
 //       DEV_A's link goes down (or DEV_A, a VLAN device, is deleted, or
 //       its port is switched off) under a sender: it stops with ENETDOWN,
+//       DEV_B received some of what was sent and lost none it picked,
 //       the port is gone, and every oob skb head comes back to the pool.
 //   oob-raw-check unload-busy
 //       rmmod oobnet is refused while an oob socket is open.
@@ -68,6 +69,7 @@
 #include "oob/echo.hpp"
 #include "oob/fd.hpp"
 #include "oob/link.hpp"
+#include "oob/mac.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
 
@@ -88,25 +90,14 @@ using oob::checks::expect_errno;
 using oob::oobnet::delta;
 using oob::oobnet::value_of;
 
-using mac = std::array<unsigned char, ETH_ALEN>;
+using mac = oob::mac_address;
+using oob::parse_mac;
 
 sockaddr_ll from_ll(const on::received &r)
 {
 	sockaddr_ll sll{};
 	std::memcpy(&sll, &r.from, sizeof(sll));
 	return sll;
-}
-
-mac parse_mac(const std::string &s)
-{
-	mac m{};
-	unsigned v[ETH_ALEN] = {};
-	if (std::sscanf(s.c_str(), "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) !=
-	    6)
-		throw std::runtime_error("bad MAC " + s);
-	std::transform(std::begin(v), std::end(v), m.begin(),
-		       [](unsigned x) { return static_cast<unsigned char>(x); });
-	return m;
 }
 
 oob::link::info link_of(const std::string &dev)
@@ -364,23 +355,45 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 	return oob::checks::exit_code();
 }
 
-// Drops CAP_NET_ADMIN from the effective set of a child, then runs f there.
+// Drops CAP_NET_ADMIN from the effective set of a child, then runs f
+// there: the errno f answers (0 for success).  Anything else the child
+// ends with (a failed capget or capset, an exception, a signal) throws:
+// it must not pass for the answer, EPERM least of all.
 int without_net_admin(const std::function<int()> &f)
 {
+	// An exit code no errno f answers can take.
+	constexpr int child_failed = 255;
 	const pid_t pid = ::fork();
+	if (pid == -1)
+		oob::throw_errno("fork");
 	if (pid == 0) {
+		const auto fail = [](const char *what) {
+			(void)!::write(STDOUT_FILENO, what, std::strlen(what));
+			::_exit(child_failed);
+		};
 		__user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
 		std::array<__user_cap_data_struct, 2> data{};
 		if (::syscall(SYS_capget, &hdr, data.data()) != 0)
-			::_exit(errno);
+			fail("# without CAP_NET_ADMIN: capget failed\n");
 		data[0].effective &= ~(1U << CAP_NET_ADMIN);
 		if (::syscall(SYS_capset, &hdr, data.data()) != 0)
-			::_exit(errno);
-		::_exit(f());
+			fail("# without CAP_NET_ADMIN: capset failed\n");
+		int err = child_failed;
+		try {
+			err = f();
+		} catch (...) {
+			fail("# without CAP_NET_ADMIN: the check threw\n");
+		}
+		::_exit(err >= 0 && err < child_failed ? err : child_failed);
 	}
 	int status = 0;
-	::waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+	oob::check_syscall("waitpid", ::waitpid, pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) == child_failed)
+		throw std::runtime_error(
+			"the child without CAP_NET_ADMIN failed: " +
+			(WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
+					   : "signal " + std::to_string(WTERMSIG(status))));
+	return WEXITSTATUS(status);
 }
 
 int errors(const std::string &ns, const std::string &dev)
@@ -508,12 +521,16 @@ int port_down(const std::string &ns, const std::string &dev)
 	return oob::checks::exit_code();
 }
 
-// The far end of the fault and pool tests: counts frames until idle.
+// The far end of the fault and pool tests: counts frames until told to
+// stop, then until none came for `idle`; then reads its socket's counters
+// and its device's.
 struct counting_end {
 	std::promise<mac> ready;
 	std::atomic<bool> stop{false};
 	int received = 0;
-	int error = 0;
+	int error = 0; // what ended it other than stop and idle, 0 for nothing
+	long long socket_rx = -1, socket_drop = -1;
+	on::counters before, after;
 };
 
 void run_counter(counting_end &e, const std::string &ns, const std::string &dev,
@@ -524,14 +541,27 @@ void run_counter(counting_end &e, const std::string &ns, const std::string &dev,
 		const auto l = link_of(dev);
 		on::packet_socket s(test_ethertype);
 		s.bind(l.ifindex);
+		e.before = on::device_counters(real_of(dev));
 		e.ready.set_value(parse_mac(l.mac));
 		std::array<std::byte, 2048> buf{};
-		while (!e.stop) {
-			(void)s.recv(buf, on::timeout::after(idle));
-			e.received++;
+		for (;;) {
+			try {
+				(void)s.recv(buf, on::timeout::after(idle));
+				e.received++;
+			} catch (const std::system_error &ex) {
+				if (ex.code().value() != ETIMEDOUT)
+					throw;
+				if (e.stop)
+					break;
+			}
 		}
+		const auto sc = on::socket_counters(s.inode());
+		e.socket_rx = value_of(sc, "rx");
+		e.socket_drop = value_of(sc, "rx_drop");
+		e.after = on::device_counters(real_of(dev));
 	} catch (const std::system_error &ex) {
 		e.error = ex.code().value();
+		std::printf("# far end: %s\n", ex.what());
 	} catch (const std::exception &ex) {
 		e.error = EIO;
 		std::printf("# far end: %s\n", ex.what());
@@ -543,26 +573,20 @@ void run_counter(counting_end &e, const std::string &ns, const std::string &dev,
 	}
 }
 
-long long free_oob_heads()
+// Every oob skb head back: exactly as many free as before the test.
+void check_heads_back(long long want)
 {
-	return std::stoll(on::sysfs_read({}, "/proc/sys/net/core/free_oob_skb"));
-}
-
-// Waits until the oob head pool is back to want; false on timeout.
-bool heads_back(long long want)
-{
-	for (int i = 0; i < 100; i++) {
-		if (free_oob_heads() == want)
-			return true;
-		std::this_thread::sleep_for(30ms);
-	}
-	return false;
+	const long long got = on::oob_heads_back(want);
+	check(got == want, "every oob skb head came back: " + std::to_string(got) + " free (want " +
+				   std::to_string(want) + ")");
 }
 
 int pool(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
 	 const std::string &dev_b)
 {
 	constexpr int small_pool = 16;
+	// Before the port changes: nothing else on the pool has to wait for them.
+	const long long heads = on::settled_oob_heads();
 	const std::string pool_max = "/sys/module/oobnet/parameters/pool_max";
 	const std::string old_max = on::sysfs_read({}, pool_max);
 	on::sysfs_write({}, pool_max, std::to_string(small_pool));
@@ -571,7 +595,6 @@ int pool(const std::string &ns_a, const std::string &dev_a, const std::string &n
 	on::sysfs_write({}, pool_max, old_max);
 	check(on::sysfs_read(ns_a, "/sys/class/net/" + dev_a + "/oob_pool") == "16 4096",
 	      dev_a + " has a pool of 16 buffers");
-	const long long heads = free_oob_heads();
 
 	counting_end far;
 	auto far_mac = far.ready.get_future();
@@ -617,8 +640,11 @@ int pool(const std::string &ns_a, const std::string &dev_a, const std::string &n
 		}
 	});
 	sender.join();
+	far.stop = true;
 	counter.join();
 	check(error.empty(), "sender: " + (error.empty() ? std::string("no error") : error));
+	check(far.error == 0,
+	      std::string("far end: ") + (far.error != 0 ? std::strerror(far.error) : "no error"));
 	check(again == small_pool, "non-blocking sends took " + std::to_string(again) +
 					   " buffers, then EAGAIN (want 16)");
 	check(value_of(c, "tx_nobuf") >= 1 && value_of(c, "pool_low") == 0,
@@ -626,7 +652,7 @@ int pool(const std::string &ns_a, const std::string &dev_a, const std::string &n
 		      std::to_string(value_of(c, "pool_low")));
 	check(far.received == sent, "the far end received " + std::to_string(far.received) +
 					    " of " + std::to_string(sent));
-	check(heads_back(heads), "every oob skb head came back");
+	check_heads_back(heads);
 	{
 		const oob::netns::scoped_enter in(ns_a);
 		check(value_of(on::device_counters(dev_a), "inflight") == 0, "no buffer in flight");
@@ -643,7 +669,7 @@ int fault(const std::string &ns_a, const std::string &dev_a, const std::string &
 	  const std::string &dev_b, fault_kind kind)
 {
 	const bool remove = kind == fault_kind::remove;
-	const long long heads = free_oob_heads();
+	const long long heads = on::settled_oob_heads();
 	counting_end far;
 	auto far_mac = far.ready.get_future();
 	std::thread counter(run_counter, std::ref(far), ns_b, dev_b, 1000ms);
@@ -697,10 +723,26 @@ int fault(const std::string &ns_a, const std::string &dev_a, const std::string &
 	check(error == ENETDOWN, what + " under a sender: it stopped with " + std::strerror(error));
 	check(sent > 0 && counted == sent,
 	      "sent " + std::to_string(sent) + ", counted " + std::to_string(counted));
-	check(far.received <= sent, "the far end received " + std::to_string(far.received));
+	check(far.error == 0,
+	      std::string("far end: ") + (far.error != 0 ? std::strerror(far.error) : "no error"));
+	// Frames sent before the fault arrive; those the fault caught may be
+	// lost, never more.  What the far socket took it delivered or counted
+	// as dropped, and it took every frame its device picked.
+	check(far.received > 0 && far.received == far.socket_rx &&
+		      far.received + far.socket_drop <= counted,
+	      "the far end received " + std::to_string(far.received) + " of " +
+		      std::to_string(counted) + " sent; its socket counted rx " +
+		      std::to_string(far.socket_rx) + " rx_drop " +
+		      std::to_string(far.socket_drop) +
+		      " (want 0 < rx == received, rx + rx_drop <= sent)");
+	const long long picked = delta(far.before, far.after, "rx_picked");
+	check(picked == far.socket_rx + far.socket_drop,
+	      real_of(dev_b) + " counted rx_picked " + std::to_string(picked) +
+		      " (want the far socket's rx + rx_drop, " +
+		      std::to_string(far.socket_rx + far.socket_drop) + ")");
 	if (!remove)
 		check(!on::port(ns_a, dev_a), dev_a + " is no port any more");
-	check(heads_back(heads), "every oob skb head came back");
+	check_heads_back(heads);
 	if (kind == fault_kind::down) {
 		const oob::netns::scoped_enter in(ns_a);
 		oob::link::rtnl nl;

@@ -6,7 +6,8 @@
 //
 //   oob-udp-bench rtt  PAIR [--size N] [--count N] [--warmup N] [--prio P]
 //                      [--cpu C]
-//   oob-udp-bench tput PAIR [--size N] [--seconds S] [--cpu C]
+//   oob-udp-bench tput PAIR [--size N] [--seconds S] [--cpu C] [--min-pps N]
+//                      [--min-delivered F]
 //
 // rtt: ping-pong of --count datagrams after --warmup unmeasured ones, timed
 // with CLOCK_MONOTONIC, both threads SCHED_FIFO --prio (0: leave the policy)
@@ -14,6 +15,9 @@
 // the sender on another CPU).  tput: a sender floods
 // the echo side's port for
 // --seconds; the line gives what was sent and what was received, per second.
+// Exit code 1 when nothing arrived, when under --min-pps datagrams per
+// second arrived, or when under the fraction --min-delivered (0..1) of the
+// datagrams sent arrived; the reason goes to stderr.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -33,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 
+#include "oob/check.hpp"
 #include "oob/fd.hpp"
 #include "oob/netns.hpp"
 #include "oob/stats.hpp"
@@ -54,6 +59,8 @@ struct options {
 	int prio = 80;
 	int cpu = -1; // both rtt threads, and tput's receiver, on this CPU
 	int seconds = 5;
+	std::size_t min_pps = 0;    // tput fails below this delivered rate (and at 0)
+	double min_delivered = 0.0; // and below this fraction of the sent delivered
 };
 
 std::int64_t now_ns()
@@ -244,7 +251,12 @@ int run_tput(const options &opt)
 		    secs, static_cast<unsigned long long>(sent),
 		    static_cast<unsigned long long>(received), static_cast<double>(sent) / secs,
 		    static_cast<double>(received) / secs);
-	return received == 0 ? 1 : 0;
+	const auto shortfall = checks::throughput_shortfall(
+		sent, received, secs, static_cast<double>(opt.min_pps), opt.min_delivered);
+	if (shortfall.empty())
+		return 0;
+	std::fprintf(stderr, "oob-udp-bench: tput: %s\n", shortfall.c_str());
+	return 1;
 }
 
 std::size_t to_size(std::string_view flag, const char *arg)
@@ -287,6 +299,10 @@ options parse(int argc, char **argv)
 			opt.seconds = static_cast<int>(to_size(flag, val));
 		else if (flag == "--cpu")
 			opt.cpu = static_cast<int>(to_size(flag, val));
+		else if (flag == "--min-pps")
+			opt.min_pps = to_size(flag, val);
+		else if (flag == "--min-delivered")
+			opt.min_delivered = checks::parse_fraction(flag, val);
 		else
 			throw std::invalid_argument("unknown option " + std::string(flag));
 	}

@@ -26,14 +26,38 @@
 //   oob-udp-check errors NS IP_PEER
 //       The documented errors of UDP oob sockets; IP_PEER is reached
 //       through an oob port of NS.
+//   oob-udp-check eintr NS IP
+//       A reader blocked in read() or OOB_SIOC_RECVMSG on a socket bound to
+//       IP gets EINTR from a signal caught without SA_RESTART.
+//   oob-udp-check msg-flags NS IP_PEER
+//       OOB_SIOC_SENDMSG and RECVMSG refuse oob_msghdr flags other than
+//       MSG_DONTWAIT and MSG_TRUNC with EINVAL, and send nothing; those
+//       two work.  IP_PEER is reached through an oob port of NS.
+//   oob-udp-check rcvbuf NS_A IP_A NS_B DEV_B IP_B
+//       A receiver on IP_B's side that does not read, with a small
+//       SO_RCVBUF: of 64 datagrams it holds what fits in it, and exactly
+//       the rest is dropped, counted in the socket's rx_drop and DEV_B's
+//       rx_drop_rcvbuf.
+//   oob-udp-check sndbuf NS_A DEV_A IP_A IP_B
+//       SO_SNDBUF bounds what a sender has in flight: with DEV_A's in-band
+//       relay held off (a stock driver only), non-blocking sends stop with
+//       EAGAIN while the pool has room (tx_nobuf unchanged), after one
+//       datagram with the smallest SO_SNDBUF, after about SO_SNDBUF/2 bytes
+//       of buffers with 64 KiB; a blocking send then goes.
+//   oob-udp-check frag-timeout NS_A DEV_A IP_A NS_B DEV_B IP_B
+//       frag_timeout_ms over its range is clamped to 30 s: a lone fragment
+//       outlives the default second and 20 s, and expires within 45 s.
 #include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <csignal>
 #include <ctime>
+#include <functional>
 #include <future>
+#include <span>
 #include <optional>
 #include <atomic>
 #include <tuple>
@@ -51,13 +75,20 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/udp.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "oob/check.hpp"
 #include "oob/echo.hpp"
 #include "oob/fd.hpp"
 #include "oob/link.hpp"
+#include "oob/mac.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
 
@@ -461,14 +492,10 @@ std::vector<std::byte> lone_fragment(const oob::link::info &from, const std::str
 				     const std::string &ip_a, const std::string &ip_b)
 {
 	std::vector<std::uint8_t> f(14 + 20 + 16);
-	unsigned m[6] = {};
-	std::sscanf(to_mac.c_str(), "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]);
-	for (int i = 0; i < 6; i++)
-		f[i] = static_cast<std::uint8_t>(m[i]);
-	std::sscanf(from.mac.c_str(), "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4],
-		    &m[5]);
-	for (int i = 0; i < 6; i++)
-		f[6 + i] = static_cast<std::uint8_t>(m[i]);
+	const auto dst = oob::parse_mac(to_mac);
+	const auto src = oob::parse_mac(from.mac);
+	std::copy(dst.begin(), dst.end(), f.begin());
+	std::copy(src.begin(), src.end(), f.begin() + 6);
 	f[12] = 0x08;
 	f[13] = 0x00;
 	iphdr ip{};
@@ -636,6 +663,454 @@ int errors(const std::string &ns, const std::string &ip_peer)
 	return oob::checks::exit_code();
 }
 
+// ---- Signals, oob_msghdr flags, socket buffers, the reassembly timeout ----
+
+constexpr std::uint16_t discard_port = 9;
+
+void ignore_signal(int /*sig*/) {}
+
+// What became of a reader blocked on an oob socket that got signals.
+struct interrupted {
+	int error = -1; // its errno, 0 for data, -1: still blocked
+	int signals = 0;
+};
+
+// Forks a reader blocked on an oob UDP socket bound to ip, in read() or in
+// OOB_SIOC_RECVMSG without a timeout, with SIGUSR1 caught without
+// SA_RESTART; signals it every 100 ms until the call returns, wait_limit
+// at most.  A signal that comes before it blocks is caught and forgotten:
+// the next one finds it blocked.
+interrupted interrupt_reader(const std::string &ip, bool use_read)
+{
+	std::array<int, 2> p{};
+	oob::check_syscall("pipe", ::pipe2, p.data(), O_CLOEXEC);
+	oob::unique_fd rd(p[0]);
+	oob::unique_fd wr(p[1]);
+	const pid_t pid = ::fork();
+	if (pid == -1)
+		oob::throw_errno("fork");
+	if (pid == 0) {
+		struct sigaction sa {};
+		sa.sa_handler = ignore_signal;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = 0; // no SA_RESTART
+		sigset_t usr1;
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		if (::sigaction(SIGUSR1, &sa, nullptr) != 0 ||
+		    ::sigprocmask(SIG_UNBLOCK, &usr1, nullptr) != 0)
+			::_exit(200);
+		try {
+			on::udp_socket s;
+			s.bind(ip, 0);
+			std::array<std::byte, 256> buf{};
+			if (::write(wr.get(), "r", 1) != 1)
+				::_exit(201);
+			long ret = 0;
+			if (use_read) {
+				ret = ::read(s.fd(), buf.data(), buf.size());
+			} else {
+				iovec iov{buf.data(), buf.size()};
+				oob_msghdr m{};
+				m.iov = reinterpret_cast<std::uintptr_t>(&iov);
+				m.iovlen = 1;
+				ret = ::ioctl(s.fd(), OOB_SIOC_RECVMSG, &m);
+			}
+			::_exit(ret < 0 ? errno : 0);
+		} catch (...) {
+			::_exit(202);
+		}
+	}
+	wr.reset();
+	interrupted r;
+	char c = 0;
+	const bool ready = ::read(rd.get(), &c, 1) == 1;
+	int status = 0;
+	bool done = false;
+	const auto deadline = std::chrono::steady_clock::now() + wait_limit;
+	while (ready && !done && std::chrono::steady_clock::now() < deadline) {
+		::kill(pid, SIGUSR1);
+		r.signals++;
+		for (int i = 0; i < 10 && !done; i++) {
+			std::this_thread::sleep_for(10ms);
+			done = ::waitpid(pid, &status, WNOHANG) == pid;
+		}
+	}
+	if (!done) {
+		if (ready)
+			::kill(pid, SIGKILL);
+		oob::check_syscall("waitpid", ::waitpid, pid, &status, 0);
+	}
+	if (WIFEXITED(status))
+		r.error = WEXITSTATUS(status);
+	else if (WTERMSIG(status) != SIGKILL)
+		r.error = 128 + WTERMSIG(status);
+	return r;
+}
+
+int eintr(const std::string &ns, const std::string &ip)
+{
+	const oob::netns::scoped_enter in(ns);
+	for (const bool use_read : {true, false}) {
+		const auto r = interrupt_reader(ip, use_read);
+		const std::string got = r.error == -1  ? "still blocked"
+					: r.error == 0 ? "data"
+						       : std::strerror(r.error);
+		check(r.error == EINTR, std::string("a reader blocked in ") +
+						(use_read ? "read()" : "OOB_SIOC_RECVMSG") +
+						", signalled without SA_RESTART: " + got +
+						" after " + std::to_string(r.signals) +
+						" signals (want EINTR)");
+	}
+	return oob::checks::exit_code();
+}
+
+// OOB_SIOC_SENDMSG or RECVMSG on fd with flags, one buffer, to dest when
+// given: the errno, 0 when it worked.
+int oob_call(int fd, unsigned long cmd, std::uint32_t flags, std::span<std::byte> buf,
+	     const sockaddr_in *dest, std::int64_t timeout_ns)
+{
+	iovec iov{buf.data(), buf.size()};
+	oob_msghdr m{};
+	m.iov = reinterpret_cast<std::uintptr_t>(&iov);
+	m.iovlen = 1;
+	m.flags = flags;
+	m.timeout_ns = timeout_ns;
+	if (dest != nullptr) {
+		m.name = reinterpret_cast<std::uintptr_t>(dest);
+		m.namelen = sizeof(*dest);
+	}
+	return ::ioctl(fd, cmd, &m) == 0 ? 0 : errno;
+}
+
+int msg_flags(const std::string &ns, const std::string &ip_peer)
+{
+	const oob::netns::scoped_enter in(ns);
+	on::udp_socket s;
+	s.bind("0.0.0.0", 0);
+	const auto to = on::ipv4_address(ip_peer, discard_port);
+	std::array<std::byte, payload_len> buf{};
+	// Should a flag be taken after all, MSG_DONTWAIT keeps the call from
+	// waiting, and the timeout from waiting for ever.
+	constexpr std::int64_t timeout_ns = 2'000'000'000;
+	const std::array<std::pair<std::uint32_t, const char *>, 8> unknown{{
+		{MSG_OOB, "MSG_OOB"},
+		{MSG_PEEK, "MSG_PEEK"},
+		{MSG_WAITALL, "MSG_WAITALL"},
+		{MSG_CONFIRM, "MSG_CONFIRM"},
+		{MSG_ERRQUEUE, "MSG_ERRQUEUE"},
+		{MSG_NOSIGNAL, "MSG_NOSIGNAL"},
+		{MSG_MORE, "MSG_MORE"},
+		{0x80000000U, "bit 31"},
+	}};
+	for (const auto &[flag, name] : unknown) {
+		for (const bool send : {false, true}) {
+			const int err = oob_call(s.fd(), send ? OOB_SIOC_SENDMSG : OOB_SIOC_RECVMSG,
+						 flag | MSG_DONTWAIT, buf, send ? &to : nullptr,
+						 timeout_ns);
+			check(err == EINVAL,
+			      std::string(send ? "OOB_SIOC_SENDMSG" : "OOB_SIOC_RECVMSG") +
+				      " with " + name + ": " +
+				      (err != 0 ? std::strerror(err) : "done") + " (want EINVAL)");
+		}
+	}
+	// The known ones: MSG_DONTWAIT (no wait, not even the timeout) and
+	// MSG_TRUNC.
+	int err = oob_call(s.fd(), OOB_SIOC_RECVMSG, MSG_DONTWAIT, buf, nullptr, timeout_ns);
+	check(err == EAGAIN, std::string("OOB_SIOC_RECVMSG with MSG_DONTWAIT, nothing queued: ") +
+				     (err != 0 ? std::strerror(err) : "data") + " (want EAGAIN)");
+	err = oob_call(s.fd(), OOB_SIOC_RECVMSG, MSG_DONTWAIT | MSG_TRUNC, buf, nullptr,
+		       timeout_ns);
+	check(err == EAGAIN,
+	      std::string("OOB_SIOC_RECVMSG with MSG_DONTWAIT | MSG_TRUNC, nothing queued: ") +
+		      (err != 0 ? std::strerror(err) : "data") + " (want EAGAIN)");
+	err = oob_call(s.fd(), OOB_SIOC_SENDMSG, MSG_DONTWAIT, buf, &to, timeout_ns);
+	check(err == 0, std::string("OOB_SIOC_SENDMSG with MSG_DONTWAIT to ") + ip_peer + ": " +
+				(err != 0 ? std::strerror(err) : "sent"));
+	const long long tx = value_of(on::socket_counters(s.inode()), "tx");
+	check(tx == 1, "the refused calls sent nothing: the socket counted tx " +
+			       std::to_string(tx) + " (want 1)");
+	return oob::checks::exit_code();
+}
+
+// Waits until f() holds or wait is over; whether it held.
+bool wait_for(const std::function<bool()> &f, std::chrono::milliseconds wait,
+	      std::chrono::milliseconds step = 50ms)
+{
+	const auto deadline = std::chrono::steady_clock::now() + wait;
+	for (;;) {
+		if (f())
+			return true;
+		if (std::chrono::steady_clock::now() >= deadline)
+			return false;
+		std::this_thread::sleep_for(step);
+	}
+}
+
+int rcvbuf(const std::string &ns_a, const std::string &ip_a, const std::string &ns_b,
+	   const std::string &dev_b, const std::string &ip_b)
+{
+	constexpr int count = 64;
+	constexpr int asked = 8192;
+	std::optional<on::udp_socket> rx;
+	int limit = 0;
+	on::counters before;
+	{
+		const oob::netns::scoped_enter in(ns_b);
+		rx.emplace();
+		oob::check_syscall("SO_RCVBUF", ::setsockopt, rx->fd(), SOL_SOCKET, SO_RCVBUF,
+				   &asked, sizeof(asked));
+		socklen_t len = sizeof(limit);
+		oob::check_syscall("SO_RCVBUF", ::getsockopt, rx->fd(), SOL_SOCKET, SO_RCVBUF,
+				   &limit, &len);
+		rx->bind("0.0.0.0", oob_port);
+		before = on::device_counters(dev_b);
+	}
+	{
+		const oob::netns::scoped_enter in(ns_a);
+		on::udp_socket tx;
+		tx.bind(ip_a, 0);
+		tx.connect(ip_b, oob_port);
+		for (int i = 0; i < count; i++)
+			tx.send(payload(static_cast<std::uint32_t>(i)),
+				on::timeout::after(wait_limit));
+	}
+	const oob::netns::scoped_enter in(ns_b);
+	// Every datagram at the gate, then the RX thread done with them: the
+	// socket's counters settle.
+	on::counters picked;
+	const bool all_picked = wait_for(
+		[&] {
+			picked = on::device_counters(dev_b);
+			return delta(before, picked, "rx_picked") >= count;
+		},
+		10s);
+	check(all_picked && delta(before, picked, "rx_picked") == count,
+	      dev_b + " picked " + std::to_string(delta(before, picked, "rx_picked")) + " of " +
+		      std::to_string(count) + " datagrams");
+	on::counters held = on::socket_counters(rx->inode());
+	int same = 0;
+	(void)wait_for(
+		[&] {
+			const auto now = on::socket_counters(rx->inode());
+			same = value_of(now, "rx_drop") == value_of(held, "rx_drop") &&
+					       value_of(now, "rx_queued") ==
+						       value_of(held, "rx_queued")
+				       ? same + 1
+				       : 0;
+			held = now;
+			return same >= 3;
+		},
+		5s, 100ms);
+	const long long queued = value_of(held, "rx_queued");
+	const long long dropped = value_of(held, "rx_drop");
+	long long kept = 0;
+	std::array<std::byte, 2048> buf{};
+	int err = 0;
+	while ((err = oob_call(rx->fd(), OOB_SIOC_RECVMSG, MSG_DONTWAIT, buf, nullptr, 0)) == 0)
+		kept++;
+	check(err == EAGAIN,
+	      std::string("read what it held, until ") + std::strerror(err) + " (want EAGAIN)");
+	const auto after = on::device_counters(dev_b);
+	const auto sc = on::socket_counters(rx->inode());
+	check(kept >= 1 && dropped >= 1,
+	      "a receiver that did not read, SO_RCVBUF " + std::to_string(limit) + ": kept " +
+		      std::to_string(kept) + ", dropped " + std::to_string(dropped) + " of " +
+		      std::to_string(count));
+	check(queued > 0 && queued <= limit, "the bytes it held, " + std::to_string(queued) +
+						     ", fit in SO_RCVBUF " + std::to_string(limit));
+	check(kept + dropped == count, "exactly the excess dropped: kept " + std::to_string(kept) +
+					       " + dropped " + std::to_string(dropped) + " = " +
+					       std::to_string(kept + dropped) + " (want " +
+					       std::to_string(count) + ")");
+	check(delta(before, after, "rx_drop_rcvbuf") == dropped &&
+		      delta(before, after, "rx_drop_backlog") == 0,
+	      dev_b + " counted rx_drop_rcvbuf +" +
+		      std::to_string(delta(before, after, "rx_drop_rcvbuf")) +
+		      " rx_drop_backlog +" +
+		      std::to_string(delta(before, after, "rx_drop_backlog")) + " (want " +
+		      std::to_string(dropped) + ", 0)");
+	check(value_of(sc, "rx") == kept && value_of(sc, "rx_queued") == 0,
+	      "the socket counted rx " + std::to_string(value_of(sc, "rx")) + ", " +
+		      std::to_string(value_of(sc, "rx_queued")) + " bytes left");
+	return oob::checks::exit_code();
+}
+
+int sndbuf(const std::string &ns_a, const std::string &dev_a, const std::string &ip_a,
+	   const std::string &ip_b)
+{
+	// Non-blocking sends until EAGAIN with SO_SNDBUF set to asked.
+	struct burst {
+		int sndbuf = 0; // as the kernel keeps it: twice what was asked
+		int sent = 0;
+		on::counters before, after;
+	};
+	burst small, big;
+	bool recovered = false;
+	std::string error;
+	std::thread sender([&] {
+		try {
+			// The in-band relay of a stock driver runs on the sender's
+			// CPU: a SCHED_FIFO sender keeps it off until it blocks, so
+			// nothing it sent comes back meanwhile.
+			cpu_set_t one;
+			CPU_ZERO(&one);
+			CPU_SET(0, &one);
+			oob::check_syscall("sched_setaffinity", ::sched_setaffinity, 0, sizeof(one),
+					   &one);
+			const sched_param sp{10};
+			const int err = ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &sp);
+			if (err != 0)
+				throw std::system_error(err, std::generic_category(), "SCHED_FIFO");
+			const oob::netns::scoped_enter in(ns_a);
+			on::udp_socket s;
+			s.bind(ip_a, 0);
+			// The neighbour cached: every send takes the same path.
+			for (int i = 0; i < 200 && !on::solicit(s, ip_b); i++)
+				std::this_thread::sleep_for(10ms);
+			const auto idle = [&] {
+				return wait_for(
+					[&] {
+						return value_of(on::device_counters(dev_a),
+								"inflight") == 0;
+					},
+					wait_limit, 20ms);
+			};
+			const auto p = payload(1);
+			const auto run = [&](int asked, burst &b) {
+				if (!idle())
+					throw std::runtime_error(dev_a +
+								 " keeps buffers in flight");
+				oob::check_syscall("SO_SNDBUF", ::setsockopt, s.fd(), SOL_SOCKET,
+						   SO_SNDBUF, &asked, sizeof(asked));
+				socklen_t len = sizeof(b.sndbuf);
+				oob::check_syscall("SO_SNDBUF", ::getsockopt, s.fd(), SOL_SOCKET,
+						   SO_SNDBUF, &b.sndbuf, &len);
+				b.before = on::device_counters(dev_a);
+				for (; b.sent < 1000; b.sent++) {
+					try {
+						s.send_to(p, ip_b, discard_port,
+							  on::timeout::none());
+					} catch (const std::system_error &e) {
+						if (e.code().value() != EAGAIN)
+							throw;
+						break;
+					}
+				}
+				b.after = on::device_counters(dev_a);
+			};
+			run(1, small);
+			// Blocking: the relay gets the CPU and the room comes back.
+			recovered = s.send_to(p, ip_b, discard_port,
+					      on::timeout::after(wait_limit)) == p.size();
+			run(65536, big);
+			(void)idle();
+		} catch (const std::exception &e) {
+			error = e.what();
+		}
+	});
+	sender.join();
+	check(error.empty(), "sender: " + (error.empty() ? std::string("no error") : error));
+	const auto text = [](const burst &b) {
+		return std::to_string(b.sent) + " sends, then EAGAIN; tx_nobuf +" +
+		       std::to_string(delta(b.before, b.after, "tx_nobuf")) + ", inflight " +
+		       std::to_string(value_of(b.after, "inflight")) + " of a pool of " +
+		       std::to_string(value_of(b.after, "pool"));
+	};
+	// A datagram's buffer is a page and its skb: over a page, under two.
+	const long long page = ::sysconf(_SC_PAGESIZE);
+	check(small.sent == 1 && delta(small.before, small.after, "tx_nobuf") == 0,
+	      "smallest SO_SNDBUF (" + std::to_string(small.sndbuf) + "): " + text(small) +
+		      " (want 1 send, tx_nobuf +0: the pool had room)");
+	check(recovered, "a blocking send went once the buffer came back");
+	const long long lo = big.sndbuf / 2 / (2 * page);
+	const long long hi = big.sndbuf / 2 / page + 1;
+	check(big.sent >= lo && big.sent <= hi && delta(big.before, big.after, "tx_nobuf") == 0,
+	      "SO_SNDBUF " + std::to_string(big.sndbuf) + ": " + text(big) + " (want " +
+		      std::to_string(lo) + " to " + std::to_string(hi) + " sends, tx_nobuf +0)");
+	return oob::checks::exit_code();
+}
+
+// Sets a module parameter of oobnet for the scope's life.
+class scoped_param {
+public:
+	scoped_param(const std::string &name, const std::string &value)
+	    : path_("/sys/module/oobnet/parameters/" + name), old_(on::sysfs_read({}, path_))
+	{
+		on::sysfs_write({}, path_, value + "\n");
+	}
+	scoped_param(const scoped_param &) = delete;
+	scoped_param &operator=(const scoped_param &) = delete;
+	scoped_param(scoped_param &&) = delete;
+	scoped_param &operator=(scoped_param &&) = delete;
+	~scoped_param()
+	{
+		try {
+			// With its newline: sysfs ignores an empty write.
+			on::sysfs_write({}, path_, old_ + "\n");
+		} catch (const std::exception &e) {
+			check(false, "put back " + path_ + "=" + old_ + ": " + e.what());
+		}
+	}
+
+private:
+	std::string path_;
+	std::string old_;
+};
+
+int frag_timeout(const std::string &ns_a, const std::string &dev_a, const std::string &ip_a,
+		 const std::string &ns_b, const std::string &dev_b, const std::string &ip_b)
+{
+	{
+		// Over the documented 10 to 30000 ms: clamped to 30 s where used.
+		const scoped_param timeout("frag_timeout_ms", "4294967295");
+		// Fragments are picked while the namespace has a bound UDP oob socket.
+		std::optional<on::udp_socket> keep;
+		std::string mac_b;
+		on::counters before;
+		{
+			const oob::netns::scoped_enter in(ns_b);
+			keep.emplace();
+			keep->bind("0.0.0.0", 0);
+			mac_b = oob::link::by_name(dev_b)->mac;
+			before = on::device_counters(dev_b);
+		}
+		{
+			const oob::netns::scoped_enter in(ns_a);
+			const auto l = *oob::link::by_name(dev_a);
+			on::packet_socket raw(0x88b5);
+			raw.bind(l.ifindex);
+			raw.send(lone_fragment(l, mac_b, ip_a, ip_b));
+		}
+		const auto t0 = std::chrono::steady_clock::now();
+		const oob::netns::scoped_enter in(ns_b);
+		on::counters now;
+		const bool picked = wait_for(
+			[&] {
+				now = on::device_counters(dev_b);
+				return delta(before, now, "rx_picked") >= 1;
+			},
+			wait_limit);
+		check(picked, dev_b + " picked the lone fragment");
+		const bool expired = wait_for(
+			[&] {
+				now = on::device_counters(dev_b);
+				return delta(before, now, "rx_drop_frag") != 0;
+			},
+			45s, 250ms);
+		const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+			std::chrono::steady_clock::now() - t0);
+		check(expired && delta(before, now, "rx_drop_frag") == 1 && took >= 20s,
+		      "frag_timeout_ms=4294967295: the lone fragment " +
+			      (expired ? "expired after " + std::to_string(took.count()) + " ms"
+				       : std::string("did not expire in 45 s")) +
+			      ", rx_drop_frag +" +
+			      std::to_string(delta(before, now, "rx_drop_frag")) +
+			      " (want +1 after the 30 s of the clamp, the default being 1 s)");
+	}
+	return oob::checks::exit_code();
+}
+
 int usage()
 {
 	std::fprintf(stderr,
@@ -644,7 +1119,12 @@ int usage()
 		     "       oob-udp-check neigh NS_A DEV_A IP_A NS_B DEV_B IP_B\n"
 		     "       oob-udp-check timestamps NS_A IP_A NS_B DEV_B IP_B\n"
 		     "       oob-udp-check frags NS_A DEV_A IP_A NS_B DEV_B IP_B\n"
-		     "       oob-udp-check errors NS IP_PEER\n");
+		     "       oob-udp-check errors NS IP_PEER\n"
+		     "       oob-udp-check eintr NS IP\n"
+		     "       oob-udp-check msg-flags NS IP_PEER\n"
+		     "       oob-udp-check rcvbuf NS_A IP_A NS_B DEV_B IP_B\n"
+		     "       oob-udp-check sndbuf NS_A DEV_A IP_A IP_B\n"
+		     "       oob-udp-check frag-timeout NS_A DEV_A IP_A NS_B DEV_B IP_B\n");
 	return 2;
 }
 
@@ -668,6 +1148,16 @@ int main(int argc, char **argv)
 			return frags(args[1], args[2], args[3], args[4], args[5], args[6]);
 		if (args.size() == 3 && args[0] == "errors")
 			return errors(args[1], args[2]);
+		if (args.size() == 3 && args[0] == "eintr")
+			return eintr(args[1], args[2]);
+		if (args.size() == 3 && args[0] == "msg-flags")
+			return msg_flags(args[1], args[2]);
+		if (args.size() == 6 && args[0] == "rcvbuf")
+			return rcvbuf(args[1], args[2], args[3], args[4], args[5]);
+		if (args.size() == 5 && args[0] == "sndbuf")
+			return sndbuf(args[1], args[2], args[3], args[4]);
+		if (args.size() == 7 && args[0] == "frag-timeout")
+			return frag_timeout(args[1], args[2], args[3], args[4], args[5], args[6]);
 	} catch (const std::exception &e) {
 		std::printf("FAIL %s\n", e.what());
 		return 1;

@@ -6,7 +6,9 @@
 #include <cerrno>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -128,7 +130,8 @@ std::string vlans()
 
 void set_vlans(const std::string &list)
 {
-	sysfs_write({}, vlans_path, list);
+	// sysfs drops an empty write without calling the parameter's setter.
+	sysfs_write({}, vlans_path, list + "\n");
 }
 
 namespace {
@@ -191,6 +194,75 @@ long long delta(const counters &a, const counters &b, const std::string &key)
 	const long long va = value_of(a, key);
 	const long long vb = value_of(b, key);
 	return va < 0 || vb < 0 ? -1 : vb - va;
+}
+
+std::optional<long long> settled(const std::function<long long()> &read,
+				 std::chrono::milliseconds every, int reads,
+				 std::chrono::milliseconds limit)
+{
+	const auto deadline = std::chrono::steady_clock::now() + limit;
+	long long last = read();
+	for (int same = 1; same < reads;) {
+		if (std::chrono::steady_clock::now() + every > deadline)
+			return std::nullopt;
+		std::this_thread::sleep_for(every);
+		const long long now = read();
+		same = now == last ? same + 1 : 1;
+		last = now;
+	}
+	return last;
+}
+
+long long until_equal(const std::function<long long()> &read, long long want,
+		      std::chrono::milliseconds every, std::chrono::milliseconds limit)
+{
+	const auto deadline = std::chrono::steady_clock::now() + limit;
+	for (;;) {
+		const long long now = read();
+		if (now == want || std::chrono::steady_clock::now() + every > deadline)
+			return now;
+		std::this_thread::sleep_for(every);
+	}
+}
+
+long long free_oob_heads()
+{
+	constexpr const char *path = "/proc/sys/net/core/free_oob_skb";
+	std::ifstream in(path);
+	long long n = -1;
+	if (!(in >> n))
+		throw std::system_error(ENOENT, std::generic_category(),
+					std::string("read ") + path +
+						" (from the initial network namespace)");
+	return n;
+}
+
+long long settled_oob_heads()
+{
+	using namespace std::chrono_literals;
+	constexpr auto every = 100ms;
+	constexpr int reads = 21; // 2 s without a change
+	constexpr auto limit = 20s;
+	std::string seen;
+	const auto n = settled(
+		[&seen] {
+			const long long v = free_oob_heads();
+			// What the failure message shows: where the count went.
+			if (seen.size() < 200)
+				seen += (seen.empty() ? "" : " ") + std::to_string(v);
+			return v;
+		},
+		every, reads, limit);
+	if (!n)
+		throw std::runtime_error("the free oob skb heads did not settle within 20 s: " +
+					 seen + " ... " + std::to_string(free_oob_heads()));
+	return *n;
+}
+
+long long oob_heads_back(long long want)
+{
+	using namespace std::chrono_literals;
+	return until_equal(free_oob_heads, want, 50ms, 15s);
 }
 
 std::string table_text(const std::string &file)

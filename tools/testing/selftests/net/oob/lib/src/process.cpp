@@ -5,6 +5,7 @@
 #include <array>
 #include <csignal>
 #include <cstring>
+#include <utility>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -68,18 +69,51 @@ child::child(const std::vector<std::string> &argv, const std::string &netns)
 		(void)!::write(STDERR_FILENO, msg, sizeof(msg) - 1);
 		::_exit(127);
 	}
+	// The parent makes the group too, so that it exists before anything
+	// below or the destructor kills it (EACCES: the child exec'd already,
+	// its group made).
+	(void)::setpgid(pid_, pid_);
 	pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
-	if (!pidfd_)
-		throw_errno("pidfd_open");
+	if (!pidfd_) {
+		// No destructor runs for a half-built object: reap the child here.
+		const int err = errno;
+		kill_and_reap();
+		throw std::system_error(err, std::generic_category(), "pidfd_open");
+	}
 	out_ = std::move(rd);
+}
+
+child::child(child &&other) noexcept
+    : pid_(std::exchange(other.pid_, -1)), pidfd_(std::move(other.pidfd_)),
+      out_(std::move(other.out_)), output_(std::exchange(other.output_, {}))
+{
+}
+
+child &child::operator=(child &&other) noexcept
+{
+	if (this != &other) {
+		kill_and_reap();
+		pid_ = std::exchange(other.pid_, -1);
+		pidfd_ = std::move(other.pidfd_);
+		out_ = std::move(other.out_);
+		output_ = std::exchange(other.output_, {});
+	}
+	return *this;
 }
 
 child::~child()
 {
-	if (pid_ > 0) {
-		::kill(-pid_, SIGKILL);
-		::waitpid(pid_, nullptr, 0);
+	kill_and_reap();
+}
+
+void child::kill_and_reap() noexcept
+{
+	if (pid_ <= 0)
+		return;
+	::kill(-pid_, SIGKILL);
+	while (::waitpid(pid_, nullptr, 0) == -1 && errno == EINTR) {
 	}
+	pid_ = -1;
 }
 
 bool child::running() const

@@ -17,12 +17,14 @@ namespace oob {
 	throw std::system_error(errno, std::generic_category(), what);
 }
 
-// Calls f(args...) and throws on a -1 result, retrying on EINTR.
+// Calls f(args...) and throws on a -1 result, retrying on EINTR.  Every
+// attempt gets the same arguments: none is forwarded (moved from) into a
+// call that may be repeated.
 template <typename F, typename... Args>
-auto check_syscall(const std::string &what, F f, Args &&...args)
+auto check_syscall(const std::string &what, F f, const Args &...args)
 {
 	for (;;) {
-		auto ret = f(std::forward<Args>(args)...);
+		auto ret = f(args...);
 		if (ret != -1)
 			return ret;
 		if (errno != EINTR)

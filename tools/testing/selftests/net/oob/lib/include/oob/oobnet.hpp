@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -52,6 +53,31 @@ using counters = std::map<std::string, long long>;
 [[nodiscard]] std::pair<long long, long long> sent_by_stage(const counters &a, const counters &b);
 // The whole table, for a failure message.
 [[nodiscard]] std::string table_text(const std::string &file);
+
+// A count that other work may still be moving, such as the free oob skb
+// heads while relayed packets wait for ksoftirqd.  settled() reads it every
+// `every` until `reads` reads in a row gave the same value, and returns
+// that value; nothing when it was still moving once `limit` had passed.
+[[nodiscard]] std::optional<long long> settled(const std::function<long long()> &read,
+					       std::chrono::milliseconds every, int reads,
+					       std::chrono::milliseconds limit);
+// Reads every `every` until read() gives want or `limit` has passed: the
+// last value read.
+[[nodiscard]] long long until_equal(const std::function<long long()> &read, long long want,
+				    std::chrono::milliseconds every,
+				    std::chrono::milliseconds limit);
+
+// The free heads of the oob skb head pool (net.core.free_oob_skb).  The
+// sysctl exists in the initial network namespace only: the calling thread
+// must be there.
+[[nodiscard]] long long free_oob_heads();
+// "Every oob skb head came back", exactly: the count a test starts from
+// is taken once it settled (unchanged for 2 s, read every 100 ms, within
+// 20 s), and at the end the test waits (up to 15 s) for exactly that many.
+// settled_oob_heads() throws std::runtime_error with the counts it saw
+// when they never settled; oob_heads_back() returns the count last read.
+[[nodiscard]] long long settled_oob_heads();
+[[nodiscard]] long long oob_heads_back(long long want);
 
 // A timeout as OOB_SIOC_SENDMSG / RECVMSG take it.
 struct timeout {

@@ -28,8 +28,10 @@ public:
 	child(const std::vector<std::string> &argv, const std::string &netns = {});
 	child(const child &) = delete;
 	child &operator=(const child &) = delete;
-	child(child &&) noexcept = default;
-	child &operator=(child &&) noexcept = default;
+	// The child goes with the move: the moved-from object owns none (its
+	// pid() is -1).  An assignment kills and reaps the child it replaces.
+	child(child &&other) noexcept;
+	child &operator=(child &&other) noexcept;
 	~child(); // kills and reaps a child still running
 
 	[[nodiscard]] pid_t pid() const { return pid_; }
@@ -41,6 +43,8 @@ public:
 
 private:
 	void drain(int timeout_ms);
+	// Kills the child's process group and reaps the child, if there is one.
+	void kill_and_reap() noexcept;
 
 	pid_t pid_ = -1;
 	unique_fd pidfd_;
