@@ -33,8 +33,8 @@ phase = @mkdir -p $(BUILD); s=$$(date +%s.%N); $(2) || exit $$?; \
 	awk -v s=$$s -v e=$$(date +%s.%N) 'BEGIN { printf "phase %-10s %6.1fs\n", "$(1)", e - s }' | \
 	tee -a $(TIMINGS)
 
-.PHONY: all deps tree kernel module harness upstream initramfs unit lint checkpatch \
-	boot check demo export series-build cost bench clean distclean help
+.PHONY: all deps tree kernel module modcheck matrix harness upstream initramfs unit lint checkpatch \
+	boot check fuzz demo export series-build cost bench clean distclean help
 
 all: initramfs
 
@@ -53,6 +53,15 @@ kernel: tree
 module: kernel
 	$(call phase,module,mkdir -p $(BUILD)/oobnet && rsync -a oobnet/ $(BUILD)/oobnet/ && \
 		$(MAKE) -s -C $(KOBJ) M=$(ABS_BUILD)/oobnet CC="ccache gcc" modules)
+
+# The build matrix: a modular kernel, Debian's configs with the oob options
+# off, on, and on PREEMPT_RT (slow: check runs only modcheck below).
+matrix: tree
+	$(call phase,matrix,scripts/matrix.sh . $(BUILD) $(MATRIX))
+
+# The series links from modules (e1000e, virtio-net, the TX lock inlines).
+modcheck: kernel
+	$(call phase,modcheck,scripts/modcheck.sh . $(BUILD))
 
 harness: kernel
 	$(call phase,harness,cmake -S $(OOBTEST) -B $(HARNESS) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -94,10 +103,31 @@ boot: initramfs
 		{ grep --line-buffered -E '^oob-(guest|runner):' || true; } || \
 		echo "boot: QEMU exit $$? (124: the guest hit OOB_BOOT_TIMEOUT)")
 
-check: unit lint checkpatch boot
+# Every phase runs even when an earlier one failed, and ktap-summary judges
+# them all: a lint finding does not hide the guest's results.
+CHECK_PHASES := unit lint checkpatch modcheck boot
+check:
+	@mkdir -p $(BUILD); rm -f $(BUILD)/phases.txt; for p in $(CHECK_PHASES); do \
+		if $(MAKE) --no-print-directory $$p; then s=ok; else s=fail; fi; \
+		echo "$$p $$s" >> $(BUILD)/phases.txt; done
 	@echo "--- results (console: $(RUN)/console.log, KTAP: $(RUN)/results.ktap)"
-	@$(HARNESS)/ktap-summary --ctest $(BUILD)/ctest.log --ktap $(RUN)/results.ktap \
-		--console $(RUN)/console.log
+	@$(HARNESS)/ktap-summary --phases $(BUILD)/phases.txt --ctest $(BUILD)/ctest.log \
+		--ktap $(RUN)/results.ktap --console $(RUN)/console.log --qemu-exit $(RUN)/qemu.exit
+
+# The fuzzer alone, for FUZZ_SECONDS (default 600), from FUZZ_SEED when
+# given: the topology, the ports, oob-fuzz, the unload and kmemleak, with
+# the same verdict as check (its console and KTAP under $(BUILD)/fuzz).
+FUZZ_SECONDS ?= 600
+FUZZ_PLAN := setup:topology setup:oobnet-load port:on-e1000e port:on-virtio \
+	setup:port-on-vta setup:port-on-e1a fuzz oobnet:unload kmemleak:no-leak
+fuzz: initramfs
+	$(call phase,fuzz,OOB_RUN=$(ABS_BUILD)/fuzz OOB_BOOT_TIMEOUT=$$(( $(FUZZ_SECONDS) + 1200 )) \
+		scripts/boot.sh $(BUILD) check $(addprefix oob.only=,$(FUZZ_PLAN)) \
+		oob.fuzz.seconds=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),oob.fuzz.seed=$(FUZZ_SEED)) \
+		oob.timeout=fuzz:$$(( $(FUZZ_SECONDS) + 240 )) $(OOB_ARGS) | \
+		{ grep --line-buffered -E '^oob-(guest|runner|fuzz):' || true; }; \
+	$(HARNESS)/ktap-summary --ktap $(BUILD)/fuzz/results.ktap \
+		--console $(BUILD)/fuzz/console.log --qemu-exit $(BUILD)/fuzz/qemu.exit)
 
 demo: initramfs
 	scripts/boot.sh $(BUILD) demo $(OOB_ARGS)

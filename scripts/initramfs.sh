@@ -35,11 +35,12 @@ install -m 0644 "$top/qemu/guest/cost.sh" "$stage/usr/share/oob/cost.sh"
 install -m 0644 "$top/qemu/guest/bench.sh" "$stage/usr/share/oob/bench.sh"
 install -m 0644 "$selftests/tests.plan" "$stage/etc/oob/tests.plan"
 for p in oob-runner oob-topo oob-udp-bench oob-sock-check oob-raw-check oob-udp-check \
-	 oob-e1000e-check oob-bench; do
+	 oob-e1000e-check oob-bench oob-fuzz oob-fault-check oob-ctl-check; do
 	install -m 0755 "$build/harness/$p" "$stage/bin/$p"
 done
 install -m 0644 "$module" "$stage/lib/modules/oobnet.ko"
 install -m 0755 "$build"/upstream/* "$stage/usr/lib/kselftest/net/"
+install -m 0755 "$selftests"/*.sh "$stage/usr/lib/kselftest/net/"
 
 # iproute2's ip travels with its shared libraries and the dynamic loader.
 # It goes to /usr/sbin: busybox's shell runs its own applets first for bare

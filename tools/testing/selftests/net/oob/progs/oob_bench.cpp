@@ -72,6 +72,7 @@
 #include "oob/mac.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
+#include "oob/sched.hpp"
 #include "oob/stats.hpp"
 #include "oob/topology.hpp"
 #include "oob/xsk.hpp"
@@ -114,20 +115,6 @@ std::int64_t now_ns()
 	timespec ts{};
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return static_cast<std::int64_t>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
-}
-
-void pin_and_prioritize(int cpu, int prio)
-{
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (int err = ::pthread_setaffinity_np(::pthread_self(), sizeof(set), &set); err != 0)
-		throw std::system_error(err, std::generic_category(), "CPU affinity");
-	if (prio <= 0)
-		return;
-	const sched_param sp{prio};
-	if (int err = ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &sp); err != 0)
-		throw std::system_error(err, std::generic_category(), "SCHED_FIFO");
 }
 
 bool is_oob(stack s)
@@ -398,7 +385,7 @@ struct echo_end {
 	{
 		try {
 			const netns::scoped_enter in(std::string(opt.pair->b.netns));
-			pin_and_prioritize(opt.cpu, opt.prio);
+			oob::set_realtime(opt.cpu, opt.prio);
 			auto t = open_end(opt, false, peer_mac);
 			ready = true;
 			std::vector<std::byte> buf(max_size);
@@ -456,7 +443,7 @@ public:
 		const long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
 		for (long c = 0; c < cpus; c++)
 			spawn([this, c] {
-				pin_and_prioritize(static_cast<int>(c), 0);
+				oob::set_realtime(static_cast<int>(c), 0);
 				while (!stop_)
 					spins_.fetch_add(1, std::memory_order_relaxed);
 			});
@@ -523,7 +510,7 @@ int run_rtt(const options &opt)
 		variant = t->variant();
 		if (opt.flood)
 			background.emplace(opt);
-		pin_and_prioritize(opt.cpu, opt.prio);
+		oob::set_realtime(opt.cpu, opt.prio);
 		std::vector<std::byte> out(opt.size, std::byte{'b'});
 		std::vector<std::byte> in_buf(max_size);
 		samples.reserve(opt.count);
@@ -617,7 +604,7 @@ int run_tput(const options &opt)
 	std::thread sink([&] {
 		try {
 			const netns::scoped_enter in(std::string(opt.pair->b.netns));
-			pin_and_prioritize(opt.cpu, 0);
+			oob::set_realtime(opt.cpu, 0);
 			auto t = open_end(opt, false, mac_a);
 			ready = true;
 			std::vector<std::byte> buf(max_size);
@@ -640,9 +627,9 @@ int run_tput(const options &opt)
 			throw std::runtime_error("sink: " + error);
 		const netns::scoped_enter in(std::string(opt.pair->a.netns));
 		// The sender on another CPU than the sink, where there is one.
-		pin_and_prioritize(std::thread::hardware_concurrency() > 1 ? (opt.cpu == 0 ? 1 : 0)
-									   : opt.cpu,
-				   0);
+		oob::set_realtime(std::thread::hardware_concurrency() > 1 ? (opt.cpu == 0 ? 1 : 0)
+									  : opt.cpu,
+				  0);
 		auto t = open_end(opt, true, mac_b);
 		variant = t->variant();
 		const std::vector<std::byte> out(opt.size, std::byte{'t'});

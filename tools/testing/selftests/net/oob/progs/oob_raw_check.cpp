@@ -72,6 +72,7 @@
 #include "oob/mac.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
+#include "oob/sched.hpp"
 
 namespace {
 
@@ -604,15 +605,7 @@ int pool(const std::string &ns_a, const std::string &dev_a, const std::string &n
 	on::counters c;
 	std::thread sender([&] {
 		try {
-			cpu_set_t one;
-			CPU_ZERO(&one);
-			CPU_SET(0, &one);
-			oob::check_syscall("sched_setaffinity", ::sched_setaffinity, 0, sizeof(one),
-					   &one);
-			const sched_param sp{10};
-			const int err = ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &sp);
-			if (err != 0)
-				throw std::system_error(err, std::generic_category(), "SCHED_FIFO");
+			oob::set_realtime(0, 10);
 			const oob::netns::scoped_enter in(ns_a);
 			const auto l = link_of(dev_a);
 			on::packet_socket s(test_ethertype);

@@ -40,6 +40,7 @@
 #include "oob/check.hpp"
 #include "oob/fd.hpp"
 #include "oob/netns.hpp"
+#include "oob/sched.hpp"
 #include "oob/stats.hpp"
 #include "oob/topology.hpp"
 
@@ -95,24 +96,6 @@ unique_fd udp_socket(std::optional<sockaddr_in> bind_to, std::chrono::millisecon
 	return fd;
 }
 
-// SCHED_FIFO at prio (0: leave the policy), on cpu (-1: anywhere).
-void set_realtime(int prio, int cpu)
-{
-	if (cpu >= 0) {
-		cpu_set_t set;
-		CPU_ZERO(&set);
-		CPU_SET(cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set) != 0)
-			throw_errno("sched_setaffinity");
-	}
-	if (prio <= 0)
-		return;
-	sched_param sp{};
-	sp.sched_priority = prio;
-	if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0)
-		throw_errno("sched_setscheduler");
-}
-
 // The echo side: sends every datagram back until told to stop; in
 // counting mode it only counts them.
 struct echo_side {
@@ -125,7 +108,7 @@ struct echo_side {
 	{
 		try {
 			netns::scoped_enter in(std::string(opt.pair->b.netns));
-			set_realtime(echo ? opt.prio : 0, opt.cpu);
+			oob::set_realtime(opt.cpu, echo ? opt.prio : 0);
 			auto fd = udp_socket(ipv4(opt.pair->b.ipv4, bench_port),
 					     std::chrono::milliseconds(200));
 			ready = true;
@@ -166,7 +149,7 @@ int run_rtt(const options &opt)
 	try {
 		wait_ready(side);
 		netns::scoped_enter in(std::string(opt.pair->a.netns));
-		set_realtime(opt.prio, opt.cpu);
+		oob::set_realtime(opt.cpu, opt.prio);
 		auto fd = udp_socket(std::nullopt, std::chrono::milliseconds(1000));
 		auto dst = ipv4(opt.pair->b.ipv4, bench_port);
 		check_syscall("connect", ::connect, fd.get(),
@@ -218,7 +201,7 @@ int run_tput(const options &opt)
 		// scheduler, it shared the receiver's in some boots and not in
 		// others, and the rate with it.
 		if (opt.cpu >= 0 && std::thread::hardware_concurrency() > 1)
-			set_realtime(0, opt.cpu == 0 ? 1 : 0);
+			oob::set_realtime(opt.cpu == 0 ? 1 : 0, 0);
 		auto fd = udp_socket(std::nullopt, std::chrono::milliseconds(1000));
 		auto dst = ipv4(opt.pair->b.ipv4, bench_port);
 		check_syscall("connect", ::connect, fd.get(),

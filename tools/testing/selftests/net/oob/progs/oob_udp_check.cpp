@@ -91,6 +91,7 @@
 #include "oob/mac.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
+#include "oob/sched.hpp"
 
 namespace {
 
@@ -953,15 +954,7 @@ int sndbuf(const std::string &ns_a, const std::string &dev_a, const std::string 
 			// The in-band relay of a stock driver runs on the sender's
 			// CPU: a SCHED_FIFO sender keeps it off until it blocks, so
 			// nothing it sent comes back meanwhile.
-			cpu_set_t one;
-			CPU_ZERO(&one);
-			CPU_SET(0, &one);
-			oob::check_syscall("sched_setaffinity", ::sched_setaffinity, 0, sizeof(one),
-					   &one);
-			const sched_param sp{10};
-			const int err = ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &sp);
-			if (err != 0)
-				throw std::system_error(err, std::generic_category(), "SCHED_FIFO");
+			oob::set_realtime(0, 10);
 			const oob::netns::scoped_enter in(ns_a);
 			on::udp_socket s;
 			s.bind(ip_a, 0);
