@@ -34,6 +34,17 @@ git_t() { git -C "$tree" -c user.name=oobnet -c user.email=oobnet@localhost "$@"
 
 # 1. Pristine baseline, once per package version.
 if [ "$(cat "$build/linux.pkgver" 2>/dev/null)" != "$pkgver" ]; then
+	# Series work lives as commits in build/linux until save-series.sh
+	# writes it back: a new package must not delete it.
+	if [ -d "$tree/.git" ]; then
+		unsaved=$(git_t for-each-ref --format='%(refname:short)' refs/heads |
+			  grep -v -x -e oob -e baseline || true)
+		if [ -n "$unsaved" ] || ! git_t diff --quiet oob HEAD 2>/dev/null; then
+			die "build/linux holds work not in patches/ (branches: ${unsaved:-none};" \
+			    "HEAD vs oob) and linux-source-6.12 changed to $pkgver: save it" \
+			    "with scripts/save-series.sh or move build/linux aside"
+		fi
+	fi
 	echo "tree: unpacking linux-source-6.12 $pkgver"
 	rm -rf "$tree" "$build/linux.pkgver" "$build/linux.series"
 	mkdir -p "$tree"
