@@ -23,8 +23,15 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* A socket() type flag, next to SOCK_CLOEXEC and SOCK_NONBLOCK. */
+/*
+ * A socket() type flag, next to SOCK_CLOEXEC and SOCK_NONBLOCK; alpha and
+ * parisc have SOCK_NONBLOCK where the others have SOCK_OOB.
+ */
+#if defined(__alpha__) || defined(__hppa__)
+#define SOCK_OOB	0x20000000
+#else
 #define SOCK_OOB	0x40000000
+#endif
 
 /**
  * struct oob_msghdr - An oob send or receive request
