@@ -25,7 +25,8 @@ static int oobnet_set_rx_prog(struct oobnet_sock *os, void __user *uarg)
 	struct oobnet_dev *od;
 	int ret = 0;
 
-	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+	/* Programs run on the oob path: the initial namespace's privilege. */
+	if (!capable(CAP_NET_ADMIN))
 		return -EPERM;
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
@@ -40,10 +41,6 @@ static int oobnet_set_rx_prog(struct oobnet_sock *os, void __user *uarg)
 	od = dev ? oobnet_dev_find(oobnet_real_dev(dev)) : NULL;
 	if (!od) {
 		ret = dev ? -ENXIO : -ENODEV;
-		old = prog;
-	} else if (!ns_capable(dev_net(od->real)->user_ns, CAP_NET_ADMIN)) {
-		/* A VLAN device may sit in another namespace than its real one. */
-		ret = -EPERM;
 		old = prog;
 	} else {
 		old = rcu_replace_pointer(od->rx_prog, prog, lockdep_rtnl_is_held());

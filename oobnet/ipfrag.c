@@ -15,6 +15,10 @@
  * goes on to the in-band stack whole.  A reassembly not complete within
  * frag_timeout_ms is dropped (rx_drop_frag), as is one with overlapping
  * fragments, and the oldest when a device has OOBNET_FRAG_QUEUES pending.
+ *
+ * The RX thread allocates nothing that may sleep: the queues are allocated
+ * with the device's state, and a datagram is its first fragment with the
+ * others chained on its frag_list, not a copy.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -113,12 +117,10 @@ static void oobnet_frag_free(struct oobnet_dev *od,
 	unsigned int i;
 
 	for (i = 0; i < q->nr; i++)
-		kfree_skb(q->frags[i]);
+		oobnet_kfree_skb(q->frags[i]);
 	if (dropped)
 		oobnet_dev_count(od, OOBNET_RX_DROP_FRAG);
-	list_del(&q->next);
-	od->frag_queues--;
-	kfree(q);
+	list_move(&q->next, &od->frag_free);
 }
 
 static struct oobnet_frag_queue *oobnet_frag_find(struct oobnet_dev *od,
@@ -132,21 +134,21 @@ static struct oobnet_frag_queue *oobnet_frag_find(struct oobnet_dev *od,
 		    q->id == iph->id && q->port == skb->dev)
 			return q;
 
-	if (od->frag_queues == OOBNET_FRAG_QUEUES)
+	if (list_empty(&od->frag_free))
 		oobnet_frag_free(od, list_first_entry(&od->frag_list,
 						      struct oobnet_frag_queue,
 						      next), true);
-	q = kzalloc(sizeof(*q), GFP_KERNEL);
-	if (!q)
-		return NULL;
+	q = list_first_entry(&od->frag_free, struct oobnet_frag_queue, next);
 	q->saddr = iph->saddr;
 	q->daddr = iph->daddr;
 	q->id = iph->id;
 	q->port = skb->dev;
 	q->expires = jiffies +
 		msecs_to_jiffies(clamp(READ_ONCE(frag_timeout_ms), 10U, 30000U));
-	list_add_tail(&q->next, &od->frag_list);
-	od->frag_queues++;
+	q->total = 0;
+	q->meat = 0;
+	q->nr = 0;
+	list_move_tail(&q->next, &od->frag_list);
 	return q;
 }
 
@@ -158,51 +160,52 @@ static int oobnet_frag_cmp(const void *a, const void *b)
 	return oa < ob ? -1 : oa > ob;
 }
 
-/* All the pieces are there: one linear datagram, or NULL if they overlap. */
+/*
+ * All the pieces are there: the datagram is the first fragment, the
+ * others chained on its frag_list after their IP headers; NULL if they
+ * overlap or leave a hole, and then the queue still owns every fragment.
+ */
 static struct sk_buff *oobnet_frag_join(struct oobnet_frag_queue *q)
 {
-	struct sk_buff *first, *skb;
-	unsigned int i, ihl, at = 0;
+	struct sk_buff *head, **tail;
+	unsigned int i, at = 0;
 	struct iphdr *iph;
 
 	sort(q->frags, q->nr, sizeof(q->frags[0]), oobnet_frag_cmp, NULL);
-	first = q->frags[0];
-	ihl = ip_hdrlen(first);
-	/* Room for the Ethernet header, and a VLAN tag should it go back in. */
-	skb = alloc_skb(OOBNET_TX_HEADROOM + ihl + q->total, GFP_KERNEL);
-	if (!skb)
-		return NULL;
-	skb_reserve(skb, OOBNET_TX_HEADROOM);
-	skb_reset_network_header(skb);
-	skb_put_data(skb, ip_hdr(first), ihl);
 	for (i = 0; i < q->nr; i++) {
-		struct sk_buff *f = q->frags[i];
-		unsigned int len = oobnet_frag_len(f);
-
-		if (oobnet_frag_offset(f) != at ||
-		    skb_copy_bits(f, ip_hdrlen(f), skb_put(skb, len), len)) {
-			kfree_skb(skb);
+		if (oobnet_frag_offset(q->frags[i]) != at)
 			return NULL;
-		}
-		at += len;
+		at += oobnet_frag_len(q->frags[i]);
 	}
-	iph = ip_hdr(skb);
-	iph->tot_len = htons(ihl + q->total);
+	head = q->frags[0];
+	/*
+	 * A tap's clone shares the shared info where the chain goes: a copy
+	 * of the head then, which may fail but does not sleep.
+	 */
+	if (skb_has_frag_list(head) || skb_unclone(head, GFP_ATOMIC))
+		return NULL;
+
+	tail = &skb_shinfo(head)->frag_list;
+	for (i = 1; i < q->nr; i++) {
+		struct sk_buff *f = q->frags[i];
+
+		__skb_pull(f, ip_hdrlen(f));
+		f->next = NULL;
+		*tail = f;
+		tail = &f->next;
+		head->len += f->len;
+		head->data_len += f->len;
+		head->truesize += f->truesize;
+	}
+	q->nr = 0;
+
+	iph = ip_hdr(head);
+	iph->tot_len = htons(ip_hdrlen(head) + q->total);
 	iph->frag_off = 0;
 	ip_send_check(iph);
-
-	/* What the gate had set up for the first fragment. */
-	__skb_push(skb, ETH_HLEN);
-	skb_reset_mac_header(skb);
-	memcpy(skb_mac_header(skb), skb_mac_header(first), ETH_HLEN);
-	__skb_pull(skb, ETH_HLEN);
-	skb->protocol = first->protocol;
-	skb->pkt_type = first->pkt_type;
-	skb->dev = first->dev;
-	skb->tstamp = first->tstamp;
-	if (skb_vlan_tag_present(first))
-		__vlan_hwaccel_put_tag(skb, first->vlan_proto, first->vlan_tci);
-	return skb;
+	/* A fragment's checksum covers only its own part: check it all again. */
+	head->ip_summed = CHECKSUM_NONE;
+	return head;
 }
 
 /**
@@ -224,14 +227,14 @@ struct sk_buff *oobnet_ipfrag_add(struct oobnet_dev *od, struct sk_buff *skb)
 
 	if (!q) {
 		oobnet_dev_count(od, OOBNET_RX_DROP_FRAG);
-		kfree_skb(skb);
+		oobnet_kfree_skb(skb);
 		return NULL;
 	}
 	/* The same piece again: keep the first. */
 	for (i = 0; i < q->nr; i++) {
 		if (oobnet_frag_offset(q->frags[i]) == off &&
 		    oobnet_frag_len(q->frags[i]) == len) {
-			kfree_skb(skb);
+			oobnet_kfree_skb(skb);
 			return NULL;
 		}
 	}
@@ -243,7 +246,7 @@ struct sk_buff *oobnet_ipfrag_add(struct oobnet_dev *od, struct sk_buff *skb)
 	    (q->total && (off + len > q->total || last)) ||
 	    (last && q->meat > off + len) || q->nr == OOBNET_FRAG_MAX ||
 	    (!last && (len & 7))) {
-		kfree_skb(skb);
+		oobnet_kfree_skb(skb);
 		oobnet_frag_free(od, q, true);
 		return NULL;
 	}
@@ -284,6 +287,30 @@ long oobnet_ipfrag_next_expiry(struct oobnet_dev *od)
 	return time_after(first, jiffies) ? first - jiffies : 0;
 }
 
+/* The device's reassembly queues, allocated up front: none on the RX thread. */
+int oobnet_ipfrag_init(struct oobnet_dev *od)
+{
+	unsigned int i;
+
+	INIT_LIST_HEAD(&od->frag_list);
+	INIT_LIST_HEAD(&od->frag_free);
+	od->frag_slots = kvcalloc(OOBNET_FRAG_QUEUES, sizeof(*od->frag_slots),
+				  GFP_KERNEL);
+	if (!od->frag_slots)
+		return -ENOMEM;
+	for (i = 0; i < OOBNET_FRAG_QUEUES; i++)
+		list_add_tail(&od->frag_slots[i].next, &od->frag_free);
+	return 0;
+}
+
+/* The RX thread is gone: every reassembly left is dropped. */
+void oobnet_ipfrag_exit(struct oobnet_dev *od)
+{
+	oobnet_ipfrag_expire(od, true);
+	kvfree(od->frag_slots);
+	od->frag_slots = NULL;
+}
+
 /*
  * Builds and sends fragment @nr of @tx's datagram: @len bytes of IP
  * payload at offset @off, the UDP header included in the first.
@@ -304,7 +331,7 @@ static int oobnet_frag_emit(struct oobnet_udp_tx *tx, struct iov_iter *from,
 	if (!csum_and_copy_from_iter_full(skb_put(skb, data), data, &part,
 					  from)) {
 		oobnet_sock_count(tx->os, OOBNET_SK_TX_ERR);
-		kfree_skb(skb);
+		oobnet_kfree_skb(skb);
 		return -EFAULT;
 	}
 	if (stamp)

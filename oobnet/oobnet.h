@@ -8,6 +8,7 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
+#include <linux/oob_stage.h>
 #include <linux/rcupdate.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
@@ -55,6 +56,8 @@ enum oobnet_sock_stat {
  * receive and buffer paths through an RCU list, freed after a grace
  * period once its last reference is gone.
  */
+struct oobnet_frag_queue;
+
 struct oobnet_dev {
 	struct list_head next;		/* oobnet_devs: RTNL, RCU readers */
 	struct net_device *real;
@@ -81,7 +84,8 @@ struct oobnet_dev {
 	struct sk_buff_head inband_queue;
 	struct work_struct inband_work;
 	struct list_head frag_list;	/* reassemblies, oldest first */
-	unsigned int frag_queues;	/* the RX thread's, as the list */
+	struct list_head frag_free;	/* queues unused: the RX thread's */
+	struct oobnet_frag_queue *frag_slots;
 
 	/*
 	 * An oob-capable device: the RX thread polls its NAPI instances,
@@ -198,6 +202,33 @@ static inline void oobnet_skb_queue_take(struct sk_buff_head *q,
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 
+/*
+ * Frees @skb on the oob stage, for @reason (SKB_CONSUMED: delivered).
+ * Page-pool pages go back through their pool's ring, whose producer lock
+ * is a spin_lock_bh() outside softirq context; on PREEMPT_RT the matching
+ * local_bh_enable() runs every softirq pending on the CPU in the caller,
+ * an oob task.  With bottom halves off around the free, the ring takes
+ * its plain lock, and oob_local_bh_enable() leaves pending softirqs to
+ * ksoftirqd.  Any process or softirq context may call it.
+ */
+static inline void oobnet_free_skb(struct sk_buff *skb,
+				   enum skb_drop_reason reason)
+{
+	local_bh_disable();
+	kfree_skb_reason(skb, reason);
+	oob_local_bh_enable();
+}
+
+static inline void oobnet_kfree_skb(struct sk_buff *skb)
+{
+	oobnet_free_skb(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+}
+
+static inline void oobnet_consume_skb(struct sk_buff *skb)
+{
+	oobnet_free_skb(skb, SKB_CONSUMED);
+}
+
 static inline void oobnet_dev_count(struct oobnet_dev *od,
 				    enum oobnet_dev_stat stat)
 {
@@ -277,7 +308,7 @@ int oobnet_sock_port_state(const struct oobnet_sock *os);
 void oobnet_port_unbind_all(struct oobnet_port *port);
 bool oobnet_sock_queue(struct oobnet_sock *os, struct sk_buff *skb);
 struct oobnet_dev *oobnet_sock_get_dev(struct oobnet_sock *os,
-				       struct oobnet_port **portp);
+				       struct net_device **devp);
 extern struct list_head oobnet_socks;
 extern struct mutex oobnet_socks_lock;
 
@@ -316,6 +347,8 @@ bool oobnet_ipfrag_parse(struct sk_buff *skb);
 bool oobnet_ipfrag_local(struct net_device *port, const struct sk_buff *skb);
 struct sk_buff *oobnet_ipfrag_add(struct oobnet_dev *od, struct sk_buff *skb);
 void oobnet_ipfrag_expire(struct oobnet_dev *od, bool all);
+int oobnet_ipfrag_init(struct oobnet_dev *od);
+void oobnet_ipfrag_exit(struct oobnet_dev *od);
 long oobnet_ipfrag_next_expiry(struct oobnet_dev *od);
 bool oobnet_udp_any(const struct net *net);
 

@@ -94,17 +94,21 @@ static int oobnet_packet_fill_name(struct sk_buff *skb,
 	return sizeof(*sll);
 }
 
-/* The port to send to: the one @sll names, else the bound one. */
+/*
+ * The port to send to: the one @sll names, else the bound one.  Its
+ * device comes referenced in *@devp; the port itself may go at any time
+ * after this returns, so only the device may be used.
+ */
 static struct oobnet_dev *oobnet_packet_dest(struct oobnet_sock *os,
 					     struct sockaddr_ll *sll,
-					     struct oobnet_port **portp)
+					     struct net_device **devp)
 {
 	struct oobnet_dev *od = NULL;
 	struct oobnet_port *port;
 	struct net_device *dev;
 
 	if (!sll)
-		return oobnet_sock_get_dev(os, portp);
+		return oobnet_sock_get_dev(os, devp);
 
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(sock_net(os->sk), sll->sll_ifindex);
@@ -113,7 +117,7 @@ static struct oobnet_dev *oobnet_packet_dest(struct oobnet_sock *os,
 		port = od ? oobnet_port_lookup_rcu(od, dev) : NULL;
 		if (port && refcount_inc_not_zero(&od->refs)) {
 			dev_hold(dev);
-			*portp = port;
+			*devp = dev;
 		} else {
 			od = NULL;
 		}
@@ -129,8 +133,7 @@ static ssize_t oobnet_packet_send(struct oobnet_sock *os,
 {
 	struct sockaddr_ll *sll = (struct sockaddr_ll *)name;
 	size_t len = iov_iter_count(from);
-	struct oobnet_port *port = NULL;
-	struct net_device *dev;
+	struct net_device *dev = NULL;
 	struct oobnet_dev *od;
 	struct sk_buff *skb;
 	ssize_t ret;
@@ -138,13 +141,12 @@ static ssize_t oobnet_packet_send(struct oobnet_sock *os,
 	if (sll && (namelen < offsetof(struct sockaddr_ll, sll_addr) ||
 		    sll->sll_family != AF_PACKET))
 		return -EINVAL;
-	od = oobnet_packet_dest(os, sll, &port);
+	od = oobnet_packet_dest(os, sll, &dev);
 	if (!od) {
 		if (sll)
 			return -ENXIO;
 		return READ_ONCE(os->port_gone) ? -ENETDOWN : -EDESTADDRREQ;
 	}
-	dev = port->dev;
 
 	ret = -EINVAL;
 	if (len < ETH_HLEN)

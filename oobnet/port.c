@@ -21,7 +21,7 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
-#include <net/page_pool/types.h>
+#include <net/page_pool/helpers.h>
 #include <uapi/linux/sched/types.h>
 
 #include "oobnet.h"
@@ -116,6 +116,33 @@ void oobnet_dev_put(struct oobnet_dev *od)
 	call_rcu(&od->rcu, oobnet_dev_free_rcu);
 }
 
+/*
+ * Every TX buffer allocated and mapped now, in-band, and parked in the
+ * pool's ring: the oob stage's sends then take them from there, with no
+ * page allocation or DMA mapping under pool_lock.
+ */
+static int oobnet_pool_fill(struct oobnet_dev *od)
+{
+	struct page **pages;
+	unsigned int i, n;
+	int ret = 0;
+
+	pages = kvmalloc_array(od->pool_max, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (n = 0; n < od->pool_max; n++) {
+		pages[n] = page_pool_alloc_pages(od->pool, GFP_KERNEL);
+		if (!pages[n]) {
+			ret = -ENOMEM;
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		page_pool_put_full_page(od->pool, pages[i], false);
+	kvfree(pages);
+	return ret;
+}
+
 static struct oobnet_dev *oobnet_dev_get(struct net_device *real)
 {
 	struct page_pool_params pp = {
@@ -153,8 +180,10 @@ static struct oobnet_dev *oobnet_dev_get(struct net_device *real)
 		ret = PTR_ERR(od->pool);
 		goto free;
 	}
+	ret = oobnet_pool_fill(od);
+	if (ret)
+		goto destroy;
 	skb_queue_head_init(&od->rx_queue);
-	INIT_LIST_HEAD(&od->frag_list);
 	od->rx_queue_max = od->pool_max;
 	init_waitqueue_head(&od->rx_wait);
 	ret = oobnet_rx_start(od);
@@ -277,11 +306,18 @@ static void oobnet_port_down(struct net_device *dev)
 		oobnet_port_free(port);
 }
 
-/* sysfs oob_port. */
+/*
+ * sysfs oob_port.  The core checked CAP_NET_ADMIN over the device's
+ * namespace; a port also makes real-time threads on the application's
+ * CPU and takes from system-wide pools, so it takes CAP_NET_ADMIN in the
+ * initial user namespace (see the security model in README.rst).
+ */
 int oobnet_switch_port(struct net_device *dev, bool on)
 {
 	ASSERT_RTNL();
 
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
 	if (!on) {
 		oobnet_port_down(dev);
 		return 0;

@@ -131,7 +131,7 @@ bool oobnet_deliver(struct sk_buff *skb)
 	switch (oobnet_rx_prog_run(od, skb)) {
 	case OOBNET_VERDICT_DROP:
 		oobnet_dev_count(od, OOBNET_RX_DROP_PROG);
-		kfree_skb(skb);
+		oobnet_kfree_skb(skb);
 		taken = true;
 		goto out;
 	case OOBNET_VERDICT_ACCEPT:
@@ -150,7 +150,7 @@ bool oobnet_deliver(struct sk_buff *skb)
 		if (!claimed)
 			goto inband;
 		oobnet_dev_count(od, OOBNET_RX_DROP_NOSOCK);
-		kfree_skb(skb);
+		oobnet_kfree_skb(skb);
 		taken = true;
 		goto out;
 	}
@@ -175,7 +175,7 @@ bool oobnet_deliver(struct sk_buff *skb)
 	if (!frag && !oobnet_takers(port, skb, udp, &taker, 1)) {
 		if (claimed) {
 			oobnet_dev_count(od, OOBNET_RX_DROP_NOSOCK);
-			kfree_skb(skb);
+			oobnet_kfree_skb(skb);
 			taken = true;
 			goto out;
 		}
@@ -194,7 +194,7 @@ bool oobnet_deliver(struct sk_buff *skb)
 	oobnet_rx_cb(skb)->frag = frag;
 	if (skb_queue_len(&od->rx_queue) >= od->rx_queue_max) {
 		oobnet_dev_count(od, OOBNET_RX_DROP_BACKLOG);
-		kfree_skb(skb);
+		oobnet_kfree_skb(skb);
 	} else {
 		oobnet_dev_count(od, OOBNET_RX_PICKED);
 		skb_queue_tail(&od->rx_queue, skb);
@@ -228,7 +228,7 @@ static void oobnet_rx_dispatch(struct oobnet_dev *od, struct sk_buff *skb)
 	}
 	if (udp && !oobnet_udp_valid(skb)) {
 		oobnet_dev_count(od, OOBNET_RX_DROP_CSUM);
-		kfree_skb(skb);
+		oobnet_kfree_skb(skb);
 		return;
 	}
 
@@ -261,7 +261,7 @@ static void oobnet_rx_dispatch(struct oobnet_dev *od, struct sk_buff *skb)
 		return;
 	}
 	oobnet_dev_count(od, OOBNET_RX_DROP_NOSOCK);
-	kfree_skb(skb);
+	oobnet_kfree_skb(skb);
 }
 
 /*
@@ -356,14 +356,20 @@ static int oobnet_rx_thread(void *arg)
 int oobnet_rx_start(struct oobnet_dev *od)
 {
 	struct task_struct *t;
+	int ret;
 
 	skb_queue_head_init(&od->inband_queue);
 	INIT_WORK(&od->inband_work, oobnet_rx_inband_work);
 	raw_spin_lock_init(&od->napi_lock);
 	INIT_LIST_HEAD(&od->napi_list);
+	ret = oobnet_ipfrag_init(od);
+	if (ret)
+		return ret;
 	t = kthread_create(oobnet_rx_thread, od, "oobnet-rx/%s", od->real->name);
-	if (IS_ERR(t))
+	if (IS_ERR(t)) {
+		oobnet_ipfrag_exit(od);
 		return PTR_ERR(t);
+	}
 	oobnet_thread_setup(t, READ_ONCE(rx_prio));
 	od->rx_thread = t;
 	wake_up_process(t);
@@ -391,7 +397,7 @@ void oobnet_rx_stop(struct oobnet_dev *od)
 			napi_schedule(n);
 	}
 	skb_queue_purge(&od->rx_queue);
-	oobnet_ipfrag_expire(od, true);
+	oobnet_ipfrag_exit(od);
 	/* Diversion is off: what is left may still go in-band. */
 	flush_work(&od->inband_work);
 }

@@ -27,6 +27,25 @@
 
 #include "oobnet.h"
 
+/*
+ * Who may open oob sockets: every one of them puts work on a real-time
+ * thread and takes from system-wide pools, so CAP_NET_RAW in the initial
+ * user namespace, or the group sock_group names.
+ */
+static int sock_group = -1;
+module_param(sock_group, int, 0644);
+MODULE_PARM_DESC(sock_group,
+		 "a group whose members may open SOCK_OOB sockets without CAP_NET_RAW (-1, the default: none)");
+
+static bool oobnet_sock_allowed(void)
+{
+	int gid = READ_ONCE(sock_group);
+
+	if (gid >= 0 && in_group_p(make_kgid(&init_user_ns, gid)))
+		return true;
+	return capable(CAP_NET_RAW);
+}
+
 /* Every attached socket, for the buffer path and /proc: RCU readers. */
 LIST_HEAD(oobnet_socks);
 /* Serializes the writers of oobnet_socks. */
@@ -47,6 +66,8 @@ int oobnet_sock_attach(struct socket *sock)
 		proto = &oobnet_udp_proto;
 	else
 		return -EPROTONOSUPPORT;
+	if (!oobnet_sock_allowed())
+		return -EPERM;
 
 	os = kzalloc(sizeof(*os), GFP_KERNEL);
 	if (!os)
@@ -169,9 +190,10 @@ int oobnet_sock_connect(struct sock *sk, struct sockaddr *addr, int len,
 /*
  * The real device's state behind the port @os is bound to, referenced,
  * with a reference on the port's device in *@devp; NULL when not bound.
+ * The port is not returned: once RCU is released it may be freed.
  */
 struct oobnet_dev *oobnet_sock_get_dev(struct oobnet_sock *os,
-				       struct oobnet_port **portp)
+				       struct net_device **devp)
 {
 	struct oobnet_port *port;
 	struct oobnet_dev *od = NULL;
@@ -182,7 +204,7 @@ struct oobnet_dev *oobnet_sock_get_dev(struct oobnet_sock *os,
 		od = port->od;
 	if (od) {
 		dev_hold(port->dev);
-		*portp = port;
+		*devp = port->dev;
 	}
 	rcu_read_unlock();
 	return od;
@@ -196,7 +218,7 @@ bool oobnet_sock_queue(struct oobnet_sock *os, struct sk_buff *skb)
 	if (atomic_read(&os->rx_bytes) + skb->truesize >
 	    READ_ONCE(sk->sk_rcvbuf)) {
 		oobnet_sock_count(os, OOBNET_SK_RX_DROP);
-		kfree_skb(skb);
+		oobnet_kfree_skb(skb);
 		return false;
 	}
 	os->proto->rx_trim(skb);
@@ -217,10 +239,20 @@ static int oobnet_wait_errno(long ret)
 	return ret ? -EINTR : 0;
 }
 
-/* A receive can go on: a packet is queued, or none will ever come. */
+/* shutdown(SHUT_RD) came in-band: readers get 0, as from recv(). */
+static bool oobnet_rx_shut(const struct oobnet_sock *os)
+{
+	return READ_ONCE(os->sk->sk_shutdown) & RCV_SHUTDOWN;
+}
+
+/*
+ * A receive can go on: a packet is queued, or none will ever come.
+ * shutdown()'s wake-up of the socket's sleepers reaches a blocked reader.
+ */
 static bool oobnet_rx_ready(struct oobnet_sock *os)
 {
-	return !skb_queue_empty_lockless(&os->rxq) || os->proto->rx_state(os);
+	return !skb_queue_empty_lockless(&os->rxq) || oobnet_rx_shut(os) ||
+	       os->proto->rx_state(os);
 }
 
 /* Raw sockets receive through the port they are bound to. */
@@ -252,6 +284,8 @@ static ssize_t oobnet_recv(struct oobnet_sock *os, struct iov_iter *to,
 		skb = skb_dequeue(&os->rxq);
 		if (skb)
 			break;
+		if (oobnet_rx_shut(os))
+			return 0;
 		ret = os->proto->rx_state(os);
 		if (ret)
 			return ret;
@@ -269,7 +303,7 @@ static ssize_t oobnet_recv(struct oobnet_sock *os, struct iov_iter *to,
 	copied = min_t(size_t, skb->len, iov_iter_count(to));
 	if (skb_copy_datagram_iter(skb, 0, to, copied)) {
 		/* The packet is lost to a bad buffer, as with recvmsg(). */
-		kfree_skb(skb);
+		oobnet_kfree_skb(skb);
 		return -EFAULT;
 	}
 	if (copied < skb->len) {
@@ -283,7 +317,7 @@ static ssize_t oobnet_recv(struct oobnet_sock *os, struct iov_iter *to,
 	if (cmsg)
 		sock_recv_cmsgs(cmsg, os->sk, skb);
 	oobnet_sock_count(os, OOBNET_SK_RX);
-	consume_skb(skb);
+	oobnet_consume_skb(skb);
 	return copied;
 }
 
@@ -425,6 +459,8 @@ __poll_t oobnet_sock_poll(struct file *file, poll_table *wait)
 	sock_poll_wait(file, sock, wait);
 	if (!skb_queue_empty_lockless(&os->rxq))
 		mask |= EPOLLIN | EPOLLRDNORM;
+	if (oobnet_rx_shut(os))
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (os->proto->rx_state(os) == -ENETDOWN)
 		mask |= EPOLLERR | EPOLLHUP;
 	if (sock_writeable(sk) && oobnet_tx_room(os))

@@ -135,7 +135,7 @@ static struct sk_buff *oobnet_tx_take(struct oobnet_sock *os,
 	*err = -EAGAIN;
 	if (atomic_read(&od->tx_inflight) >= od->pool_max) {
 		WRITE_ONCE(od->tx_starved, true);
-		/* Flag, then look again: pairs with oobnet_free_skb(). */
+		/* Flag, then look again: pairs with oobnet_tx_wfree(). */
 		smp_mb();
 		if (atomic_read(&od->tx_inflight) >= od->pool_max)
 			goto out;
@@ -194,11 +194,16 @@ void oobnet_tx_forget_dev(struct oobnet_dev *od)
 
 /*
  * A buffer for @sk, or the reason there is none: -ENOSPC for SO_SNDBUF,
- * -EAGAIN for the pool (both wait), or a lasting error.
+ * -EAGAIN for the pool (both wait), or a lasting error, -EPIPE after
+ * shutdown(SHUT_WR) as in-band.
  */
 static bool oobnet_tx_ready(struct oobnet_sock *os, struct oobnet_dev *od,
 			    struct sk_buff **skbp, int *err)
 {
+	if (READ_ONCE(os->sk->sk_shutdown) & SEND_SHUTDOWN) {
+		*err = -EPIPE;
+		return true;
+	}
 	if (!sock_writeable(os->sk)) {
 		*err = -ENOSPC;
 		return false;
@@ -215,7 +220,7 @@ static bool oobnet_tx_ready(struct oobnet_sock *os, struct oobnet_dev *od,
  * @timeout: how long to wait, KTIME_MAX for ever
  *
  * Return: an skb with OOBNET_TX_HEADROOM reserved, owned by @os's sock,
- * or ERR_PTR(-EAGAIN, -ETIMEDOUT, -EINTR, -ENETDOWN, -ENOBUFS).
+ * or ERR_PTR(-EAGAIN, -ETIMEDOUT, -EINTR, -ENETDOWN, -ENOBUFS, -EPIPE).
  */
 struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 				bool nonblock, ktime_t timeout)
@@ -239,9 +244,10 @@ struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 			return ERR_PTR(-ETIMEDOUT);
 		if (ret)
 			return ERR_PTR(-EINTR);
-		if (!skb)
-			return ERR_PTR(err);
 	}
+	/* A lasting error, at once or after the wait. */
+	if (!skb)
+		return ERR_PTR(err);
 	skb_set_owner_w(skb, os->sk);
 	skb->destructor = oobnet_tx_wfree;
 	return skb;
@@ -270,7 +276,7 @@ struct sk_buff *oobnet_tx_alloc_copy(struct oobnet_sock *os,
 		return skb;
 	if (!copy_from_iter_full(skb_put(skb, len), len, from)) {
 		oobnet_sock_count(os, OOBNET_SK_TX_ERR);
-		kfree_skb(skb);
+		oobnet_kfree_skb(skb);
 		return ERR_PTR(-EFAULT);
 	}
 	return skb;
@@ -399,7 +405,7 @@ void oobnet_tx_exit(void)
 
 		while ((skb = skb_dequeue(q))) {
 			dev_put(skb->dev);
-			kfree_skb(skb);
+			oobnet_kfree_skb(skb);
 		}
 	}
 }

@@ -428,6 +428,13 @@ static ssize_t oobnet_udp_send(struct oobnet_sock *os, struct sockaddr *name,
 	ret = -EACCES;
 	if ((tx.rt->rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST))
 		goto put_rt;
+	/*
+	 * An IPsec policy covers the flow: the route is a transform bundle
+	 * the oob path cannot apply, and the datagram must not leave in clear.
+	 */
+	ret = -EPERM;
+	if (dst_xfrm(&tx.rt->dst))
+		goto put_rt;
 
 	tx.dev = tx.rt->dst.dev;
 	rcu_read_lock();

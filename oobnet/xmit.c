@@ -76,7 +76,7 @@ static void oobnet_xmit_drop(struct oobnet_dev *od, struct sk_buff *skb)
 {
 	oobnet_dev_count(od, OOBNET_TX_DROP);
 	dev_put(skb->dev);
-	kfree_skb(skb);
+	oobnet_kfree_skb(skb);
 }
 
 /**
@@ -109,6 +109,17 @@ void oobnet_xmit_queue(struct oobnet_dev *od, struct sk_buff *skb)
 	wake_up(&od->tx_wait);
 }
 
+/*
+ * The driver stopped the queue (its ring is full) or the stack froze it.
+ * Byte queue limits do not hold oob frames back: they bound the latency
+ * of in-band queueing, and their restart, from the completion path, does
+ * not reach the tx_wake hook.
+ */
+static bool oobnet_xmit_stopped(const struct netdev_queue *txq)
+{
+	return netif_xmit_frozen_or_drv_stopped(txq);
+}
+
 /* Sends @skb, or returns false when the queue is stopped and keeps it. */
 static bool oobnet_xmit_one(struct oobnet_dev *od, struct sk_buff *skb)
 {
@@ -118,7 +129,7 @@ static bool oobnet_xmit_one(struct oobnet_dev *od, struct sk_buff *skb)
 	netdev_tx_t ret;
 
 	netif_tx_lock_oob(txq);
-	if (netif_xmit_frozen_or_stopped(txq)) {
+	if (oobnet_xmit_stopped(txq)) {
 		netif_tx_unlock_oob(txq);
 		return false;
 	}
@@ -144,7 +155,7 @@ static bool oobnet_xmit_can_go(struct oobnet_dev *od)
 	struct netdev_queue *txq = netdev_get_tx_queue(od->real,
 						       OOBNET_XMIT_QUEUE);
 
-	return !netif_xmit_frozen_or_stopped(txq) || kthread_should_stop();
+	return !oobnet_xmit_stopped(txq) || kthread_should_stop();
 }
 
 static int oobnet_xmit_thread(void *arg)

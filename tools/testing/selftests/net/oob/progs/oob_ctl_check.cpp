@@ -43,6 +43,11 @@
 //       A tagged frame of 18 bytes for the VLAN port DEV_B.VID, VID listed:
 //       too short for its tag to come off, it is dropped and counted in
 //       rx_drop_vlan.  Skipped (exit 4) when the wire pads short frames.
+//   oob-ctl-check privileges NS DEV
+//       The security model: oob sockets take CAP_NET_RAW or membership of
+//       the group sock_group names (EPERM otherwise: nobody, root without
+//       CAP_NET_RAW; a member once it is set, for UDP only); oob_port of
+//       DEV, a port, takes CAP_NET_ADMIN (EPERM, and it stays a port).
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -51,8 +56,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -66,7 +69,9 @@
 
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
+#include <linux/capability.h>
 #include <linux/if_packet.h>
+#include <linux/net_oob.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
@@ -77,12 +82,14 @@
 #include "oob/link.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
+#include "oob/privilege.hpp"
+#include "oob/process.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-namespace fs = std::filesystem;
 namespace on = oob::oobnet;
+using oob::tasks_named;
 using oob::checks::check;
 using oob::checks::expect_errno;
 using oob::oobnet::delta;
@@ -216,7 +223,8 @@ int params()
 	const std::vector<std::string> uints{"pool_max", "rx_prio", "tx_prio", "frag_timeout_ms"};
 	const std::map<std::string, std::string> defaults{
 		{"pool_max", "128"},  {"rx_prio", "50"},	   {"tx_prio", "51"},
-		{"thread_cpu", "-1"}, {"frag_timeout_ms", "1000"}, {"vlans", ""}};
+		{"thread_cpu", "-1"}, {"frag_timeout_ms", "1000"}, {"vlans", ""},
+		{"sock_group", "-1"}};
 	for (const auto &[name, value] : defaults)
 		check(param(name) == value, cat("parameter ", name, " reads its default \"", value,
 						"\": \"", param(name), "\""));
@@ -419,38 +427,6 @@ std::string cpus_text(const std::set<int> &cpus)
 	for (const int c : cpus)
 		s += (s.empty() ? "" : ",") + std::to_string(c);
 	return "{" + s + "}";
-}
-
-std::string first_line(const fs::path &p)
-{
-	std::ifstream in(p);
-	std::string s;
-	std::getline(in, s);
-	return s;
-}
-
-// The live tasks called comm (as the kernel keeps it: 15 characters).
-std::vector<pid_t> tasks_named(std::string comm)
-{
-	comm.resize(std::min<std::size_t>(comm.size(), 15));
-	std::vector<pid_t> out;
-	std::error_code ec;
-	for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
-		const std::string pid = it->path().filename().string();
-		if (pid.empty() ||
-		    !std::ranges::all_of(pid, [](char c) { return c >= '0' && c <= '9'; }))
-			continue;
-		if (first_line(it->path() / "comm") != comm)
-			continue;
-		// Not one that stopped and is on its way out.
-		const std::string stat = first_line(it->path() / "stat");
-		const auto paren = stat.rfind(')');
-		if (paren == std::string::npos || paren + 2 >= stat.size() ||
-		    stat[paren + 2] == 'Z' || stat[paren + 2] == 'X')
-			continue;
-		out.push_back(static_cast<pid_t>(std::stol(pid)));
-	}
-	return out;
 }
 
 // Waits until want tasks are called comm (a stopped thread may linger a
@@ -927,6 +903,58 @@ int vlan_short(const std::string &ns_a, const std::string &dev_a, const std::str
 	return oob::checks::exit_code();
 }
 
+// The errno of socket() for an oob socket of the kind named, 0 when it
+// opened.
+int oob_socket_errno(bool raw)
+{
+	const int fd = raw ? ::socket(AF_PACKET, SOCK_RAW | SOCK_OOB, htons(0x88b5))
+			   : ::socket(AF_INET, SOCK_DGRAM | SOCK_OOB, 0);
+	if (fd < 0)
+		return errno;
+	::close(fd);
+	return 0;
+}
+
+int privileges(const std::string &ns, const std::string &dev)
+{
+	constexpr uid_t nobody = 65534;
+	const auto what = [](int err) { return err != 0 ? std::strerror(err) : "opened"; };
+	const saved_params saved({"sock_group"});
+	const oob::netns::scoped_enter in(ns);
+	const auto as_nobody = [&](bool raw) {
+		return oob::errno_as(oob::identity::user(nobody, nobody),
+				     [raw] { return oob_socket_errno(raw); });
+	};
+
+	int err = as_nobody(false);
+	check(err == EPERM, cat("a UDP oob socket as nobody: ", what(err), " (want EPERM)"));
+	err = as_nobody(true);
+	check(err == EPERM, cat("a raw oob socket as nobody: ", what(err), " (want EPERM)"));
+	err = oob::errno_as(oob::identity::root_without(CAP_NET_RAW),
+			    [] { return oob_socket_errno(false); });
+	check(err == EPERM,
+	      cat("a UDP oob socket as root without CAP_NET_RAW: ", what(err), " (want EPERM)"));
+
+	set_param("sock_group", std::to_string(nobody));
+	err = as_nobody(false);
+	check(err == 0, cat("with sock_group=", std::to_string(nobody),
+			    ", a UDP oob socket as a member of it: ", what(err)));
+	err = as_nobody(true);
+	check(err == EPERM, cat("and a raw one, which needs CAP_NET_RAW as in-band: ", what(err),
+				" (want EPERM)"));
+	set_param("sock_group", "-1");
+	err = as_nobody(false);
+	check(err == EPERM, cat("with sock_group=-1 again: ", what(err), " (want EPERM)"));
+
+	// Ports and RX programs take CAP_NET_ADMIN; sysfs files are root's.
+	err = oob::errno_as(oob::identity::root_without(CAP_NET_ADMIN),
+			    [&] { return write_errno(ns, net_file(dev, "oob_port"), "0"); });
+	check(err == EPERM, cat("oob_port=0 of ", dev, " without CAP_NET_ADMIN: ",
+				err != 0 ? std::strerror(err) : "done", " (want EPERM)"));
+	check(on::sysfs_read(ns, net_file(dev, "oob_port")) == "1", dev + " is still a port");
+	return oob::checks::exit_code();
+}
+
 // A subcommand's exit code, once what it put back on the way out (its
 // guards run after its return value is made) had its say.
 int finish(int ret)
@@ -942,7 +970,8 @@ int usage()
 			     "       oob-ctl-check down-port NS DEV\n"
 			     "       oob-ctl-check threads NS DEV\n"
 			     "       oob-ctl-check vlan-select NS_A DEV_A NS_B DEV_B VID\n"
-			     "       oob-ctl-check vlan-short NS_A DEV_A NS_B DEV_B VID\n");
+			     "       oob-ctl-check vlan-short NS_A DEV_A NS_B DEV_B VID\n"
+			     "       oob-ctl-check privileges NS DEV\n");
 	return 2;
 }
 
@@ -965,6 +994,8 @@ int main(int argc, char **argv)
 		if (args.size() == 6 && args[0] == "vlan-select")
 			return finish(vlan_select(args[1], args[2], args[3], args[4],
 						  std::stoi(args[5])));
+		if (args.size() == 3 && args[0] == "privileges")
+			return finish(privileges(args[1], args[2]));
 		if (args.size() == 6 && args[0] == "vlan-short")
 			return finish(
 				vlan_short(args[1], args[2], args[3], args[4], std::stoi(args[5])));

@@ -72,6 +72,7 @@
 #include "oob/mac.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
+#include "oob/privilege.hpp"
 #include "oob/sched.hpp"
 
 namespace {
@@ -356,45 +357,10 @@ int pingpong(const std::string &ns_a, const std::string &dev_a, const std::strin
 	return oob::checks::exit_code();
 }
 
-// Drops CAP_NET_ADMIN from the effective set of a child, then runs f
-// there: the errno f answers (0 for success).  Anything else the child
-// ends with (a failed capget or capset, an exception, a signal) throws:
-// it must not pass for the answer, EPERM least of all.
+// Runs f in a child without CAP_NET_ADMIN in its effective set.
 int without_net_admin(const std::function<int()> &f)
 {
-	// An exit code no errno f answers can take.
-	constexpr int child_failed = 255;
-	const pid_t pid = ::fork();
-	if (pid == -1)
-		oob::throw_errno("fork");
-	if (pid == 0) {
-		const auto fail = [](const char *what) {
-			(void)!::write(STDOUT_FILENO, what, std::strlen(what));
-			::_exit(child_failed);
-		};
-		__user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
-		std::array<__user_cap_data_struct, 2> data{};
-		if (::syscall(SYS_capget, &hdr, data.data()) != 0)
-			fail("# without CAP_NET_ADMIN: capget failed\n");
-		data[0].effective &= ~(1U << CAP_NET_ADMIN);
-		if (::syscall(SYS_capset, &hdr, data.data()) != 0)
-			fail("# without CAP_NET_ADMIN: capset failed\n");
-		int err = child_failed;
-		try {
-			err = f();
-		} catch (...) {
-			fail("# without CAP_NET_ADMIN: the check threw\n");
-		}
-		::_exit(err >= 0 && err < child_failed ? err : child_failed);
-	}
-	int status = 0;
-	oob::check_syscall("waitpid", ::waitpid, pid, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) == child_failed)
-		throw std::runtime_error(
-			"the child without CAP_NET_ADMIN failed: " +
-			(WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
-					   : "signal " + std::to_string(WTERMSIG(status))));
-	return WEXITSTATUS(status);
+	return oob::errno_as(oob::identity::root_without(CAP_NET_ADMIN), f);
 }
 
 int errors(const std::string &ns, const std::string &dev)

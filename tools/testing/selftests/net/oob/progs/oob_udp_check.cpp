@@ -29,6 +29,15 @@
 //   oob-udp-check eintr NS IP
 //       A reader blocked in read() or OOB_SIOC_RECVMSG on a socket bound to
 //       IP gets EINTR from a signal caught without SA_RESTART.
+//   oob-udp-check shutdown NS IP IP_PEER
+//       Another thread's shutdown(SHUT_RD) wakes a reader blocked in read()
+//       or OOB_SIOC_RECVMSG with 0 bytes, as in-band; poll() then says
+//       POLLRDHUP; after SHUT_WR, sends fail with EPIPE.
+//   oob-udp-check ipsec NS IP IP_PEER
+//       With an IPsec (ESP) policy covering UDP from IP to IP_PEER's
+//       discard port, an oob send there fails with EPERM instead of
+//       leaving in clear; one to another port goes, as does an in-band one
+//       the policy covers; without the policy the oob send goes again.
 //   oob-udp-check msg-flags NS IP_PEER
 //       OOB_SIOC_SENDMSG and RECVMSG refuse oob_msghdr flags other than
 //       MSG_DONTWAIT and MSG_TRUNC with EINVAL, and send nothing; those
@@ -76,6 +85,7 @@
 #include <netinet/ip.h>
 #include <netinet/udp.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -360,9 +370,13 @@ int neigh(const std::string &ns_a, const std::string &dev_a, const std::string &
 			const auto c = on::device_counters(dev_a);
 			(i == 0 ? noneigh_first : noneigh_second) = delta(c0, c, "tx_noneigh");
 		}
-		// Soliciting keeps the next sender on the oob path.
-		check(std::system(flush.c_str()) == 0,
-		      "flushed the neighbour cache of " + dev_a + " again");
+		// Soliciting keeps the next sender on the oob path.  The far
+		// end forgets A too: its probe of a stale entry, an ARP request,
+		// would teach A the answer before A asks.
+		const std::string flush_far =
+			"/usr/sbin/ip -n " + ns_b + " neigh flush dev " + dev_b;
+		check(std::system(flush_far.c_str()) == 0 && std::system(flush.c_str()) == 0,
+		      "flushed the neighbour caches of " + dev_b + " and " + dev_a + " again");
 		first_solicit = on::solicit(s, ip_b);
 		for (solicits = 1; solicits < 200 && !on::solicit(s, ip_b); solicits++)
 			std::this_thread::sleep_for(10ms);
@@ -670,23 +684,30 @@ constexpr std::uint16_t discard_port = 9;
 
 void ignore_signal(int /*sig*/) {}
 
-// What became of a reader blocked on an oob socket that got signals.
+// What became of a reader blocked on an oob socket that was poked.
 struct interrupted {
-	int error = -1; // its errno, 0 for data, -1: still blocked
+	int error = -1; // its errno, 0 for a return of 0, -1: still blocked
 	int signals = 0;
 };
 
+// How a blocked reader is made to return.
+enum class poke : std::uint8_t { signal, shutdown };
+
 // Forks a reader blocked on an oob UDP socket bound to ip, in read() or in
 // OOB_SIOC_RECVMSG without a timeout, with SIGUSR1 caught without
-// SA_RESTART; signals it every 100 ms until the call returns, wait_limit
-// at most.  A signal that comes before it blocks is caught and forgotten:
-// the next one finds it blocked.
-interrupted interrupt_reader(const std::string &ip, bool use_read)
+// SA_RESTART.  The socket is the parent's too: every 100 ms until the call
+// returns, wait_limit at most, the parent signals the reader or shuts the
+// socket down for reading.  A poke that comes before the reader blocks is
+// caught and forgotten (a signal) or makes the call return at once (a
+// shutdown, as it would in-band).
+interrupted poke_reader(const std::string &ip, bool use_read, poke how)
 {
 	std::array<int, 2> p{};
 	oob::check_syscall("pipe", ::pipe2, p.data(), O_CLOEXEC);
 	oob::unique_fd rd(p[0]);
 	oob::unique_fd wr(p[1]);
+	on::udp_socket s;
+	s.bind(ip, 0);
 	const pid_t pid = ::fork();
 	if (pid == -1)
 		oob::throw_errno("fork");
@@ -701,26 +722,23 @@ interrupted interrupt_reader(const std::string &ip, bool use_read)
 		if (::sigaction(SIGUSR1, &sa, nullptr) != 0 ||
 		    ::sigprocmask(SIG_UNBLOCK, &usr1, nullptr) != 0)
 			::_exit(200);
-		try {
-			on::udp_socket s;
-			s.bind(ip, 0);
-			std::array<std::byte, 256> buf{};
-			if (::write(wr.get(), "r", 1) != 1)
-				::_exit(201);
-			long ret = 0;
-			if (use_read) {
-				ret = ::read(s.fd(), buf.data(), buf.size());
-			} else {
-				iovec iov{buf.data(), buf.size()};
-				oob_msghdr m{};
-				m.iov = reinterpret_cast<std::uintptr_t>(&iov);
-				m.iovlen = 1;
-				ret = ::ioctl(s.fd(), OOB_SIOC_RECVMSG, &m);
-			}
-			::_exit(ret < 0 ? errno : 0);
-		} catch (...) {
-			::_exit(202);
+		std::array<std::byte, 256> buf{};
+		if (::write(wr.get(), "r", 1) != 1)
+			::_exit(201);
+		long ret = 0;
+		if (use_read) {
+			ret = ::read(s.fd(), buf.data(), buf.size());
+		} else {
+			iovec iov{buf.data(), buf.size()};
+			oob_msghdr m{};
+			m.iov = reinterpret_cast<std::uintptr_t>(&iov);
+			m.iovlen = 1;
+			ret = ::ioctl(s.fd(), OOB_SIOC_RECVMSG, &m);
+			if (ret == 0)
+				ret = static_cast<long>(m.count);
 		}
+		// 0 for a return of 0 bytes, 203 for data.
+		::_exit(ret < 0 ? errno : ret == 0 ? 0 : 203);
 	}
 	wr.reset();
 	interrupted r;
@@ -730,8 +748,14 @@ interrupted interrupt_reader(const std::string &ip, bool use_read)
 	bool done = false;
 	const auto deadline = std::chrono::steady_clock::now() + wait_limit;
 	while (ready && !done && std::chrono::steady_clock::now() < deadline) {
-		::kill(pid, SIGUSR1);
-		r.signals++;
+		if (how == poke::signal) {
+			::kill(pid, SIGUSR1);
+			r.signals++;
+		} else {
+			// An unbound peer: ENOTCONN, the flags set and the
+			// sleepers woken all the same, as in-band.
+			::shutdown(s.fd(), SHUT_RD);
+		}
 		for (int i = 0; i < 10 && !done; i++) {
 			std::this_thread::sleep_for(10ms);
 			done = ::waitpid(pid, &status, WNOHANG) == pid;
@@ -749,19 +773,24 @@ interrupted interrupt_reader(const std::string &ip, bool use_read)
 	return r;
 }
 
+std::string reader_outcome(const interrupted &r)
+{
+	return r.error == -1	? "still blocked"
+	       : r.error == 0	? "0 bytes"
+	       : r.error == 203 ? "data"
+				: std::strerror(r.error);
+}
+
 int eintr(const std::string &ns, const std::string &ip)
 {
 	const oob::netns::scoped_enter in(ns);
 	for (const bool use_read : {true, false}) {
-		const auto r = interrupt_reader(ip, use_read);
-		const std::string got = r.error == -1  ? "still blocked"
-					: r.error == 0 ? "data"
-						       : std::strerror(r.error);
-		check(r.error == EINTR, std::string("a reader blocked in ") +
-						(use_read ? "read()" : "OOB_SIOC_RECVMSG") +
-						", signalled without SA_RESTART: " + got +
-						" after " + std::to_string(r.signals) +
-						" signals (want EINTR)");
+		const auto r = poke_reader(ip, use_read, poke::signal);
+		check(r.error == EINTR,
+		      std::string("a reader blocked in ") +
+			      (use_read ? "read()" : "OOB_SIOC_RECVMSG") +
+			      ", signalled without SA_RESTART: " + reader_outcome(r) + " after " +
+			      std::to_string(r.signals) + " signals (want EINTR)");
 	}
 	return oob::checks::exit_code();
 }
@@ -782,6 +811,93 @@ int oob_call(int fd, unsigned long cmd, std::uint32_t flags, std::span<std::byte
 		m.namelen = sizeof(*dest);
 	}
 	return ::ioctl(fd, cmd, &m) == 0 ? 0 : errno;
+}
+
+int shutdown_check(const std::string &ns, const std::string &ip, const std::string &ip_peer)
+{
+	const oob::netns::scoped_enter in(ns);
+	for (const bool use_read : {true, false}) {
+		const auto r = poke_reader(ip, use_read, poke::shutdown);
+		check(r.error == 0, std::string("a reader blocked in ") +
+					    (use_read ? "read()" : "OOB_SIOC_RECVMSG") +
+					    " on another thread's shutdown(SHUT_RD): " +
+					    reader_outcome(r) + " (want 0 bytes, as in-band)");
+	}
+
+	on::udp_socket s;
+	s.connect(ip_peer, discard_port);
+	check(::shutdown(s.fd(), SHUT_RD) == 0, "shutdown(SHUT_RD) of a connected socket");
+	pollfd pfd{s.fd(), POLLIN | POLLRDHUP, 0};
+	check(::poll(&pfd, 1, 0) == 1 &&
+		      (pfd.revents & (POLLIN | POLLRDHUP)) == (POLLIN | POLLRDHUP),
+	      "poll() then says POLLIN | POLLRDHUP");
+	std::array<std::byte, payload_len> buf{};
+	check(::read(s.fd(), buf.data(), buf.size()) == 0, "and read() returns 0 at once");
+
+	check(::shutdown(s.fd(), SHUT_WR) == 0, "shutdown(SHUT_WR)");
+	const auto to = on::ipv4_address(ip_peer, discard_port);
+	const int err = oob_call(s.fd(), OOB_SIOC_SENDMSG, 0, buf, &to, 1'000'000'000);
+	check(err == EPIPE, std::string("OOB_SIOC_SENDMSG after it: ") +
+				    (err != 0 ? std::strerror(err) : "sent") + " (want EPIPE)");
+	const long n = ::write(s.fd(), buf.data(), buf.size());
+	const int werr = errno;
+	check(n == -1 && werr == EPIPE, std::string("write() after it: ") +
+						(n == -1 ? std::strerror(werr) : "sent") +
+						" (want EPIPE)");
+	return oob::checks::exit_code();
+}
+
+// Runs an ip(8) command line in the current netns; true when it worked.
+bool ip_cmd(const std::string &args)
+{
+	const std::string line = "/usr/sbin/ip " + args;
+	return std::system(line.c_str()) == 0;
+}
+
+int ipsec(const std::string &ns, const std::string &ip, const std::string &ip_peer)
+{
+	const oob::netns::scoped_enter in(ns);
+	constexpr std::uint16_t covered = discard_port;
+	constexpr std::uint16_t clear = discard_port + 1;
+	// ESP in transport mode with AES-GCM; only datagrams to the discard
+	// port are covered.
+	check(ip_cmd("xfrm state add src " + ip + " dst " + ip_peer +
+		     " proto esp spi 0x4f4f4201 mode transport aead 'rfc4106(gcm(aes))' "
+		     "0x000102030405060708090a0b0c0d0e0f10111213 128") &&
+		      ip_cmd("xfrm policy add src " + ip + "/32 dst " + ip_peer +
+			     "/32 proto 17 dport " + std::to_string(covered) +
+			     " dir out tmpl src " + ip + " dst " + ip_peer +
+			     " proto esp mode transport"),
+	      "an IPsec policy and state for UDP " + ip + " -> " + ip_peer + ":" +
+		      std::to_string(covered));
+	std::array<std::byte, payload_len> buf{};
+	const auto to_covered = on::ipv4_address(ip_peer, covered);
+	const auto to_clear = on::ipv4_address(ip_peer, clear);
+	on::udp_socket s;
+	s.bind(ip, 0);
+	int err = oob_call(s.fd(), OOB_SIOC_SENDMSG, 0, buf, &to_covered, 1'000'000'000);
+	check(err == EPERM, std::string("an oob send the policy covers: ") +
+				    (err != 0 ? std::strerror(err) : "sent in clear") +
+				    " (want EPERM)");
+	err = oob_call(s.fd(), OOB_SIOC_SENDMSG, 0, buf, &to_clear, 1'000'000'000);
+	check(err == 0, std::string("an oob send to a port it does not cover: ") +
+				(err != 0 ? std::strerror(err) : "sent"));
+	{
+		oob::unique_fd plain(
+			oob::check_syscall("socket", ::socket, AF_INET, SOCK_DGRAM, 0));
+		const long n = ::sendto(plain.get(), buf.data(), buf.size(), 0,
+					reinterpret_cast<const sockaddr *>(&to_covered),
+					sizeof(to_covered));
+		check(n == static_cast<long>(buf.size()),
+		      "an in-band send the policy covers goes (through ESP)");
+	}
+	check(ip_cmd("xfrm policy flush") && ip_cmd("xfrm state flush"),
+	      "the policy and state removed");
+	// The route the socket may have cached held the bundle: a new one now.
+	err = oob_call(s.fd(), OOB_SIOC_SENDMSG, 0, buf, &to_covered, 1'000'000'000);
+	check(err == 0, std::string("without the policy, the same oob send: ") +
+				(err != 0 ? std::strerror(err) : "sent"));
+	return oob::checks::exit_code();
 }
 
 int msg_flags(const std::string &ns, const std::string &ip_peer)
@@ -1114,6 +1230,8 @@ int usage()
 		     "       oob-udp-check frags NS_A DEV_A IP_A NS_B DEV_B IP_B\n"
 		     "       oob-udp-check errors NS IP_PEER\n"
 		     "       oob-udp-check eintr NS IP\n"
+		     "       oob-udp-check shutdown NS IP IP_PEER\n"
+		     "       oob-udp-check ipsec NS IP IP_PEER\n"
 		     "       oob-udp-check msg-flags NS IP_PEER\n"
 		     "       oob-udp-check rcvbuf NS_A IP_A NS_B DEV_B IP_B\n"
 		     "       oob-udp-check sndbuf NS_A DEV_A IP_A IP_B\n"
@@ -1143,6 +1261,10 @@ int main(int argc, char **argv)
 			return errors(args[1], args[2]);
 		if (args.size() == 3 && args[0] == "eintr")
 			return eintr(args[1], args[2]);
+		if (args.size() == 4 && args[0] == "shutdown")
+			return shutdown_check(args[1], args[2], args[3]);
+		if (args.size() == 4 && args[0] == "ipsec")
+			return ipsec(args[1], args[2], args[3]);
 		if (args.size() == 3 && args[0] == "msg-flags")
 			return msg_flags(args[1], args[2]);
 		if (args.size() == 6 && args[0] == "rcvbuf")

@@ -5,6 +5,8 @@
 #include <array>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <utility>
 
 #include <fcntl.h>
@@ -18,7 +20,17 @@
 namespace oob {
 
 namespace {
+
 constexpr size_t max_output = size_t{256} * 1024;
+
+std::string first_line(const std::filesystem::path &p)
+{
+	std::ifstream in(p);
+	std::string s;
+	std::getline(in, s);
+	return s;
+}
+
 } // namespace
 
 std::string exit_status::describe() const
@@ -207,6 +219,35 @@ std::vector<std::string> split_words(const std::string &line)
 	if (have)
 		words.push_back(std::move(cur));
 	return words;
+}
+
+std::vector<pid_t> tasks_named(std::string comm)
+{
+	namespace fs = std::filesystem;
+	comm.resize(std::min<std::size_t>(comm.size(), 15));
+	std::vector<pid_t> out;
+	std::error_code ec;
+	for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+		const std::string pid = it->path().filename().string();
+		if (pid.empty() ||
+		    !std::ranges::all_of(pid, [](char c) { return c >= '0' && c <= '9'; }))
+			continue;
+		if (first_line(it->path() / "comm") != comm)
+			continue;
+		// Not one that stopped and is on its way out.
+		const std::string stat = first_line(it->path() / "stat");
+		const auto paren = stat.rfind(')');
+		if (paren == std::string::npos || paren + 2 >= stat.size() ||
+		    stat[paren + 2] == 'Z' || stat[paren + 2] == 'X')
+			continue;
+		out.push_back(static_cast<pid_t>(std::stol(pid)));
+	}
+	return out;
+}
+
+std::string task_name(pid_t tid)
+{
+	return first_line("/proc/" + std::to_string(tid) + "/comm");
 }
 
 } // namespace oob

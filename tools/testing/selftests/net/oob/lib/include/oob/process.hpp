@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 // Child processes for the runner: start a command (optionally inside a named
 // netns) with its output captured, wait for it with a deadline, kill it.
+// And the live tasks by name, such as a port's oobnet-rx/DEV thread.
 #pragma once
 
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 #include "oob/fd.hpp"
 
@@ -54,5 +57,11 @@ private:
 
 // Splits a command line on blanks; double quotes group words.
 [[nodiscard]] std::vector<std::string> split_words(const std::string &line);
+
+// The live processes, kernel threads included, called comm (as the kernel
+// keeps it: 15 characters); not those on their way out (zombies).
+[[nodiscard]] std::vector<pid_t> tasks_named(std::string comm);
+// The name (comm) of a task or thread by its id; "" when it is gone.
+[[nodiscard]] std::string task_name(pid_t tid);
 
 } // namespace oob
