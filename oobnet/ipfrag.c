@@ -14,7 +14,8 @@
  * touch its reassembly queues, puts them back together.  A datagram nobody takes
  * goes on to the in-band stack whole.  A reassembly not complete within
  * frag_timeout_ms is dropped (rx_drop_frag), as is one with overlapping
- * fragments, and the oldest when a device has OOBNET_FRAG_QUEUES pending.
+ * fragments, and the oldest when a device has OOBNET_FRAG_QUEUES pending
+ * or holds OOBNET_FRAG_HELD fragments.
  *
  * The RX thread allocates nothing that may sleep: the queues are allocated
  * with the device's state, and a datagram is its first fragment with the
@@ -43,6 +44,12 @@ MODULE_PARM_DESC(frag_timeout_ms,
 
 #define OOBNET_FRAG_QUEUES	64
 #define OOBNET_FRAG_MAX		64	/* fragments in one datagram */
+/*
+ * Fragments held by a device's reassemblies: each holds an oob skb head,
+ * of a pool the whole system shares (1024 by default), and any remote
+ * host may send fragments that never complete.
+ */
+#define OOBNET_FRAG_HELD	128
 
 /* One datagram being reassembled: the RX thread's only. */
 struct oobnet_frag_queue {
@@ -118,6 +125,7 @@ static void oobnet_frag_free(struct oobnet_dev *od,
 
 	for (i = 0; i < q->nr; i++)
 		oobnet_kfree_skb(q->frags[i]);
+	od->frag_held -= q->nr;
 	if (dropped)
 		oobnet_dev_count(od, OOBNET_RX_DROP_FRAG);
 	list_move(&q->next, &od->frag_free);
@@ -222,8 +230,7 @@ struct sk_buff *oobnet_ipfrag_add(struct oobnet_dev *od, struct sk_buff *skb)
 	struct oobnet_frag_queue *q = oobnet_frag_find(od, skb);
 	struct sk_buff *whole;
 	bool last = !(ip_hdr(skb)->frag_off & htons(IP_MF));
-
-	unsigned int i;
+	unsigned int i, held;
 
 	if (!q) {
 		oobnet_dev_count(od, OOBNET_RX_DROP_FRAG);
@@ -250,14 +257,31 @@ struct sk_buff *oobnet_ipfrag_add(struct oobnet_dev *od, struct sk_buff *skb)
 		oobnet_frag_free(od, q, true);
 		return NULL;
 	}
+	/* Room for one more fragment: the oldest reassemblies go first. */
+	while (od->frag_held >= OOBNET_FRAG_HELD) {
+		struct oobnet_frag_queue *oldest;
+
+		oldest = list_first_entry(&od->frag_list,
+					  struct oobnet_frag_queue, next);
+		if (oldest == q) {
+			oobnet_kfree_skb(skb);
+			oobnet_frag_free(od, q, true);
+			return NULL;
+		}
+		oobnet_frag_free(od, oldest, true);
+	}
 	if (last)
 		q->total = off + len;
 	q->frags[q->nr++] = skb;
+	od->frag_held++;
 	q->meat += len;
 	if (!q->total || q->meat < q->total)
 		return NULL;
 
+	held = q->nr;
 	whole = q->meat == q->total ? oobnet_frag_join(q) : NULL;
+	if (whole)
+		od->frag_held -= held;
 	oobnet_frag_free(od, q, !whole);
 	return whole;
 }

@@ -83,6 +83,7 @@ static void __exit oobnet_exit(void)
 	 * wait for every task to leave the module's text.
 	 */
 	synchronize_rcu_tasks();
+	oobnet_neigh_exit();
 	oobnet_tx_exit();
 	oobnet_proc_exit();
 	oobnet_vlan_exit();

@@ -86,6 +86,7 @@ struct oobnet_dev {
 	struct list_head frag_list;	/* reassemblies, oldest first */
 	struct list_head frag_free;	/* queues unused: the RX thread's */
 	struct oobnet_frag_queue *frag_slots;
+	unsigned int frag_held;		/* fragments queued in frag_list */
 
 	/*
 	 * An oob-capable device: the RX thread polls its NAPI instances,
@@ -338,6 +339,10 @@ int oobnet_udp_takers(struct sk_buff *skb, struct oobnet_sock **takers,
 		      int max);
 bool oobnet_udp_valid(struct sk_buff *skb);
 int oobnet_udp_solicit(struct oobnet_sock *os, __be32 daddr);
+
+/* neigh.c: stale neighbour entries confirmed in-band. */
+void oobnet_neigh_confirm(struct neighbour *n);
+void oobnet_neigh_exit(void);
 
 /* ipfrag.c: IPv4 fragmentation of oob sends, reassembly of picked input. */
 ssize_t oobnet_ipfrag_send(struct oobnet_udp_tx *tx, struct iov_iter *from,

@@ -326,10 +326,20 @@ static void oobnet_rx_inband_work(struct work_struct *work)
 {
 	struct oobnet_dev *od = container_of(work, struct oobnet_dev,
 					     inband_work);
-	struct sk_buff *skb;
+	struct sk_buff *skb, *copy;
 
-	while ((skb = skb_dequeue(&od->inband_queue)))
-		netif_rx(skb);
+	/*
+	 * The fragments hold oob skb heads, which must not stay in-band for
+	 * as long as the stack keeps the datagram: a copy goes instead.
+	 */
+	while ((skb = skb_dequeue(&od->inband_queue))) {
+		copy = skb_copy(skb, GFP_KERNEL);
+		consume_skb(skb);
+		if (copy)
+			netif_rx(copy);
+		else
+			dev_core_stats_rx_dropped_inc(od->real);
+	}
 }
 
 static int oobnet_rx_thread(void *arg)

@@ -228,6 +228,7 @@ static int oobnet_udp_fill_name(struct sk_buff *skb,
 static bool oobnet_udp_dest_mac(struct rtable *rt, struct net_device *dev,
 				__be32 daddr, u8 *mac)
 {
+	unsigned long now = jiffies;
 	struct neighbour *n;
 	bool valid = false;
 
@@ -244,9 +245,15 @@ static bool oobnet_udp_dest_mac(struct rtable *rt, struct net_device *dev,
 	if (n && (READ_ONCE(n->nud_state) & NUD_VALID)) {
 		neigh_ha_snapshot(mac, n, dev);
 		valid = true;
-		/* A stale entry gets confirmed again, as in-band output does. */
-		if (!(READ_ONCE(n->nud_state) & NUD_CONNECTED))
-			neigh_event_send(n, NULL);
+		/*
+		 * A stale entry gets confirmed again, as in-band output does,
+		 * in-band (see neigh.c).
+		 */
+		if (!(READ_ONCE(n->nud_state) &
+		      (NUD_CONNECTED | NUD_DELAY | NUD_PROBE)))
+			oobnet_neigh_confirm(n);
+		else if (READ_ONCE(n->used) != now)
+			WRITE_ONCE(n->used, now);
 	}
 	rcu_read_unlock();
 	return valid;

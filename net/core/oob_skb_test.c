@@ -4,15 +4,21 @@
  * and the free hook on every release path.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/etherdevice.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/net_oob.h>
 #include <linux/netdevice.h>
+#include <linux/oob_stage.h>
+#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <linux/string.h>
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/types.h>
+
+#include "oob_test.h"
 
 /* Order 1: one slow allocation per page, and not PAGE_SIZE storage. */
 #define OOB_SKB_TEST_ORDER	1
@@ -610,6 +616,76 @@ static void oob_skb_test_copies(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, oob_skb_test_pool_idle(test));
 }
 
+static struct {
+	atomic_t seen;
+	bool oob;
+	struct completion done;
+} oob_skb_relayed;
+
+static int oob_skb_test_inband(struct sk_buff *skb, struct net_device *dev,
+			       struct packet_type *pt, struct net_device *orig)
+{
+	oob_skb_relayed.oob = skb_is_oob(skb);
+	if (atomic_inc_return(&oob_skb_relayed.seen) == 1)
+		complete(&oob_skb_relayed.done);
+	consume_skb(skb);
+	return NET_RX_SUCCESS;
+}
+
+static struct packet_type oob_skb_test_ptype = {
+	.type = htons(ETH_P_802_EX1),
+	.func = oob_skb_test_inband,
+};
+
+/*
+ * A packet on an oob head, declined on the oob stage (the test companion
+ * has no deliver operation), is relayed in-band: the stack gets an
+ * ordinary head with the same data, and the oob head is back at once.
+ */
+static void oob_skb_test_relay_clones(struct kunit *test)
+{
+	struct net_device *dev;
+	struct sk_buff *skb;
+	struct ethhdr *eth;
+
+	atomic_set(&oob_skb_relayed.seen, 0);
+	init_completion(&oob_skb_relayed.done);
+	dev = oob_test_register_netdev("oobskb%d", false);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	oob_skb_test_ptype.dev = dev;
+	dev_add_pack(&oob_skb_test_ptype);
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, netif_enable_oob_diversion(dev), 0);
+	rtnl_unlock();
+
+	skb = skb_build_oob(oob_skb.pool, OOB_SKB_TEST_HEADROOM);
+	KUNIT_EXPECT_NOT_NULL(test, skb);
+	if (skb) {
+		eth = skb_put(skb, ETH_HLEN);
+		ether_addr_copy(eth->h_dest, dev->dev_addr);
+		eth_zero_addr(eth->h_source);
+		eth->h_proto = htons(ETH_P_802_EX1);
+		skb_put_zero(skb, 46);
+		skb->protocol = eth_type_trans(skb, dev);
+		oob_stage_enter();
+		local_bh_disable();
+		netif_receive_skb(skb);
+		local_bh_enable();
+		oob_stage_leave();
+		KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&oob_skb_relayed.done, 5 * HZ),
+				0UL);
+		KUNIT_EXPECT_EQ(test, atomic_read(&oob_skb_relayed.seen), 1);
+		KUNIT_EXPECT_FALSE(test, oob_skb_relayed.oob);
+	}
+
+	rtnl_lock();
+	netif_disable_oob_diversion(dev);
+	rtnl_unlock();
+	dev_remove_pack(&oob_skb_test_ptype);
+	oob_test_unregister_netdev(dev);
+	oob_skb_test_expect_heads_back(test);
+}
+
 static struct kunit_case oob_skb_test_cases[] = {
 	KUNIT_CASE(oob_skb_test_head_pool),
 	KUNIT_CASE_PARAM(oob_skb_test_release_path,
@@ -622,6 +698,7 @@ static struct kunit_case oob_skb_test_cases[] = {
 	KUNIT_CASE(oob_skb_test_storage_clone),
 	KUNIT_CASE(oob_skb_test_storage_expand_head),
 	KUNIT_CASE(oob_skb_test_copies),
+	KUNIT_CASE(oob_skb_test_relay_clones),
 	{}
 };
 

@@ -12,7 +12,10 @@
 //   oob-fault-check rx NS_A IP_A NS_B DEV_B IP_B
 //	fragmented datagrams from A to an oob socket on B while B's RX and
 //	TX threads see a quarter of their allocations fail: then, faults
-//	off, every datagram goes through again and every head came back
+//	off, every datagram goes through again and every head came back.
+//	Those threads allocate nothing for the oob path itself; a packet tap
+//	on DEV_B (tcpdump's view) makes the RX thread clone every frame, and
+//	those clones are what fails
 // Leaks and splats are the console scan's and kmemleak's to find.
 #include <array>
 #include <cerrno>
@@ -32,9 +35,14 @@
 #include <unistd.h>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/net_oob.h>
+#include <net/if.h>
 
 #include "oob/check.hpp"
+#include "oob/fd.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
 
@@ -309,6 +317,16 @@ int rx(const std::string &ns_a, const std::string &ip_a, const std::string &ns_b
 			return got;
 		};
 
+		// A tap: each frame the RX thread picks is cloned for it.
+		const oob::unique_fd tap(oob::check_syscall("tap socket", ::socket, AF_PACKET,
+							    SOCK_RAW | SOCK_CLOEXEC,
+							    htons(ETH_P_ALL)));
+		sockaddr_ll sll{};
+		sll.sll_family = AF_PACKET;
+		sll.sll_protocol = htons(ETH_P_ALL);
+		sll.sll_ifindex = static_cast<int>(::if_nametoindex(dev_b.c_str()));
+		oob::check_syscall("bind tap", ::bind, tap.get(),
+				   reinterpret_cast<const sockaddr *>(&sll), sizeof(sll));
 		long injected = 0;
 		unsigned under_faults = 0;
 		{

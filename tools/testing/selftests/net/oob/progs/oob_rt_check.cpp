@@ -11,10 +11,11 @@
 //       B: oob UDP datagrams to IP_B:9100 of 64 and 3000 bytes (fragments:
 //       B reassembles them), raw oob frames of ethertype 0x88b5, and an
 //       in-band UDP flood to IP_B:9200, which B's RX thread relays in-band,
-//       raising NET_RX on its CPU.  A's oob senders run SCHED_FIFO, and
-//       so do B's oob readers, on that CPU, where those softirqs are
-//       pending, so that a path of theirs that runs pending softirqs
-//       inline shows.
+//       raising NET_RX on its CPU.  A's neighbour entries go stale every
+//       100 ms or so, for its sends to have them confirmed.  A's oob
+//       senders run SCHED_FIFO, and so do B's oob readers, on that CPU,
+//       where those softirqs are pending, so that a path of theirs that
+//       runs pending softirqs inline shows.
 //
 // One tracefs instance (oob-rt) records softirq_entry and the kmalloc,
 // kmem_cache_alloc and mm_page_alloc that may sleep, of oobnet's threads of
@@ -693,6 +694,38 @@ const worker &named(const crew &c, std::string_view name)
 	throw std::logic_error("no worker " + std::string(name));
 }
 
+// A sysctl of a namespace set for the object's life, put back after.
+class netns_sysctl {
+public:
+	netns_sysctl(std::string netns, std::string path, const std::string &value)
+	    : netns_(std::move(netns)), path_(std::move(path))
+	{
+		const oob::netns::scoped_enter in(netns_);
+		old_ = read_file(path_);
+		while (!old_.empty() && old_.back() == '\n')
+			old_.pop_back();
+		write_file(path_, value);
+	}
+	netns_sysctl(const netns_sysctl &) = delete;
+	netns_sysctl &operator=(const netns_sysctl &) = delete;
+	netns_sysctl(netns_sysctl &&) = delete;
+	netns_sysctl &operator=(netns_sysctl &&) = delete;
+	~netns_sysctl()
+	{
+		try {
+			const oob::netns::scoped_enter in(netns_);
+			write_file(path_, old_);
+		} catch (const std::exception &e) {
+			check(false, "put back " + path_ + "=" + old_ + ": " + e.what());
+		}
+	}
+
+private:
+	std::string netns_;
+	std::string path_;
+	std::string old_;
+};
+
 int run(side a, side b, std::chrono::seconds seconds)
 {
 	a.link = link_in(a.netns, a.dev);
@@ -739,6 +772,10 @@ int run(side a, side b, std::chrono::seconds seconds)
 	for (const char *event : {"kmem/kmalloc", "kmem/kmem_cache_alloc", "kmem/mm_page_alloc"})
 		rt.enable(event, alloc_filter);
 	all.enable("irq/softirq_entry", "");
+	// A's next hop goes stale again and again in the run: the sends then
+	// have it confirmed, which must not happen in them.
+	const netns_sysctl short_reach(
+		a.netns, "/proc/sys/net/ipv4/neigh/" + a.dev + "/base_reachable_time_ms", "100");
 	all.start();
 	rt.start();
 	c.go();

@@ -38,6 +38,11 @@
 //       discard port, an oob send there fails with EPERM instead of
 //       leaving in clear; one to another port goes, as does an in-band one
 //       the policy covers; without the policy the oob send goes again.
+//   oob-udp-check inband-hold NS_A IP_A NS_B IP_B COUNT
+//       COUNT in-band datagrams to an in-band socket on IP_B's side that
+//       does not read: with B's device diverted, each came on an oob skb
+//       head, yet the socket holding them holds none of those heads (the
+//       relay handed the stack clones).
 //   oob-udp-check msg-flags NS IP_PEER
 //       OOB_SIOC_SENDMSG and RECVMSG refuse oob_msghdr flags other than
 //       MSG_DONTWAIT and MSG_TRUNC with EINVAL, and send nothing; those
@@ -64,6 +69,7 @@
 #include <cstring>
 #include <csignal>
 #include <ctime>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <span>
@@ -900,6 +906,65 @@ int ipsec(const std::string &ns, const std::string &ip, const std::string &ip_pe
 	return oob::checks::exit_code();
 }
 
+// The oob skb heads free in the kernel's pool.
+long long free_oob_heads()
+{
+	std::ifstream in("/proc/sys/net/core/free_oob_skb");
+	long long n = -1;
+	if (!(in >> n))
+		throw std::runtime_error("cannot read /proc/sys/net/core/free_oob_skb");
+	return n;
+}
+
+int inband_hold(const std::string &ns_a, const std::string &ip_a, const std::string &ns_b,
+		const std::string &ip_b, int count)
+{
+	constexpr std::uint16_t hold_port = 9400;
+	constexpr int rcvbuf = 64 << 20;
+	// Heads the RX ring and the relay may hold at any one time.
+	constexpr long long in_flight = 300;
+	oob::unique_fd rx;
+	{
+		const oob::netns::scoped_enter in(ns_b);
+		rx = oob::unique_fd(oob::check_syscall("socket", ::socket, AF_INET, SOCK_DGRAM, 0));
+		oob::check_syscall("SO_RCVBUFFORCE", ::setsockopt, rx.get(), SOL_SOCKET,
+				   SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+		const auto at = on::ipv4_address(ip_b, hold_port);
+		oob::check_syscall("bind", ::bind, rx.get(),
+				   reinterpret_cast<const sockaddr *>(&at), sizeof(at));
+	}
+	const long long before = free_oob_heads();
+	{
+		const oob::netns::scoped_enter in(ns_a);
+		oob::unique_fd tx(oob::check_syscall("socket", ::socket, AF_INET, SOCK_DGRAM, 0));
+		const auto from = on::ipv4_address(ip_a, 0);
+		oob::check_syscall("bind", ::bind, tx.get(),
+				   reinterpret_cast<const sockaddr *>(&from), sizeof(from));
+		const auto to = on::ipv4_address(ip_b, hold_port);
+		const auto data = payload(0);
+		for (int i = 0; i < count; i++) {
+			oob::check_syscall("sendto", ::sendto, tx.get(), data.data(), data.size(),
+					   0, reinterpret_cast<const sockaddr *>(&to), sizeof(to));
+			if (i % 50 == 49)
+				std::this_thread::sleep_for(20ms);
+		}
+	}
+	std::this_thread::sleep_for(2s);
+	const long long held = free_oob_heads();
+	int received = 0;
+	std::array<std::byte, 2048> buf{};
+	while (::recv(rx.get(), buf.data(), buf.size(), MSG_DONTWAIT) >= 0)
+		received++;
+	check(received >= count * 9 / 10, "an in-band socket that does not read holds " +
+						  std::to_string(received) + " of " +
+						  std::to_string(count) + " datagrams");
+	check(held >= before - in_flight,
+	      "and no oob skb head: " + std::to_string(held) + " free while it held them, " +
+		      std::to_string(before) + " before (want at most " +
+		      std::to_string(in_flight) + " fewer)");
+	return oob::checks::exit_code();
+}
+
 int msg_flags(const std::string &ns, const std::string &ip_peer)
 {
 	const oob::netns::scoped_enter in(ns);
@@ -1232,6 +1297,7 @@ int usage()
 		     "       oob-udp-check eintr NS IP\n"
 		     "       oob-udp-check shutdown NS IP IP_PEER\n"
 		     "       oob-udp-check ipsec NS IP IP_PEER\n"
+		     "       oob-udp-check inband-hold NS_A IP_A NS_B IP_B COUNT\n"
 		     "       oob-udp-check msg-flags NS IP_PEER\n"
 		     "       oob-udp-check rcvbuf NS_A IP_A NS_B DEV_B IP_B\n"
 		     "       oob-udp-check sndbuf NS_A DEV_A IP_A IP_B\n"
@@ -1265,6 +1331,8 @@ int main(int argc, char **argv)
 			return shutdown_check(args[1], args[2], args[3]);
 		if (args.size() == 4 && args[0] == "ipsec")
 			return ipsec(args[1], args[2], args[3]);
+		if (args.size() == 6 && args[0] == "inband-hold")
+			return inband_hold(args[1], args[2], args[3], args[4], std::stoi(args[5]));
 		if (args.size() == 3 && args[0] == "msg-flags")
 			return msg_flags(args[1], args[2]);
 		if (args.size() == 6 && args[0] == "rcvbuf")
