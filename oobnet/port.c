@@ -119,7 +119,10 @@ void oobnet_dev_put(struct oobnet_dev *od)
 /*
  * Every TX buffer allocated and mapped now, in-band, and parked in the
  * pool's ring: the oob stage's sends then take them from there, with no
- * page allocation or DMA mapping under pool_lock.
+ * page allocation or DMA mapping under pool_lock.  Atomic allocations:
+ * on a page pool that maps its pages, a sleeping one may allocate its DMA
+ * index with bottom halves off (xa_alloc_bh() on an xarray whose own lock
+ * is not the BH one), which PREEMPT_RT does not allow.
  */
 static int oobnet_pool_fill(struct oobnet_dev *od)
 {
@@ -131,7 +134,8 @@ static int oobnet_pool_fill(struct oobnet_dev *od)
 	if (!pages)
 		return -ENOMEM;
 	for (n = 0; n < od->pool_max; n++) {
-		pages[n] = page_pool_alloc_pages(od->pool, GFP_KERNEL);
+		pages[n] = page_pool_alloc_pages(od->pool,
+						 GFP_ATOMIC | __GFP_NOWARN);
 		if (!pages[n]) {
 			ret = -ENOMEM;
 			break;

@@ -413,7 +413,12 @@ static int e1000e_oob_rx_pool_create(struct e1000_adapter *adapter)
 	pages = kcalloc(pp.pool_size, sizeof(*pages), GFP_KERNEL);
 	if (pages) {
 		for (n = 0; n < pp.pool_size; n++) {
-			pages[n] = page_pool_alloc_pages(pool, GFP_KERNEL);
+			/*
+			 * Atomic: a sleeping allocation may allocate the
+			 * page's DMA index with BHs off, not allowed on RT.
+			 */
+			pages[n] = page_pool_alloc_pages(pool, GFP_ATOMIC |
+							 __GFP_NOWARN);
 			if (!pages[n])
 				break;
 		}
