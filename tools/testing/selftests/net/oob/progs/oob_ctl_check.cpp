@@ -207,12 +207,6 @@ oob::link::info link_of(const std::string &dev)
 	return *l;
 }
 
-on::counters counters_in(const std::string &ns, const std::string &dev)
-{
-	const oob::netns::scoped_enter in(ns);
-	return on::device_counters(dev);
-}
-
 std::string page_size()
 {
 	return std::to_string(::sysconf(_SC_PAGESIZE));
@@ -531,7 +525,7 @@ int threads(const std::string &ns, const std::string &dev)
 		});
 		if (!was_port)
 			on::set_port(ns, dev, true);
-		oob_io = value_of(counters_in(ns, dev), "oob_io") == 1;
+		oob_io = value_of(on::device_counters(ns, dev), "oob_io") == 1;
 		pool0 = pool();
 		found_as = {clamp_prio(saved->at("rx_prio")), clamp_prio(saved->at("tx_prio")),
 			    cpus_for(saved->at("thread_cpu"))};
@@ -884,17 +878,17 @@ int vlan_short(const std::string &ns_a, const std::string &dev_a, const std::str
 	}
 	check(true, "a " + std::to_string(short_len) + "-byte frame arrives as sent");
 
-	const auto before = counters_in(ns_b, dev_b);
+	const auto before = on::device_counters(ns_b, dev_b);
 	send_tagged(ns_a, dev_a, to, static_cast<std::uint16_t>(vid), test_ethertype, short_len, 1);
 	const auto deadline = std::chrono::steady_clock::now() + wait_limit;
 	on::counters after = before;
 	while (delta(before, after, "rx_drop_vlan") < 1 &&
 	       std::chrono::steady_clock::now() < deadline) {
 		std::this_thread::sleep_for(50ms);
-		after = counters_in(ns_b, dev_b);
+		after = on::device_counters(ns_b, dev_b);
 	}
 	std::this_thread::sleep_for(200ms);
-	after = counters_in(ns_b, dev_b);
+	after = on::device_counters(ns_b, dev_b);
 	check(delta(before, after, "rx_drop_vlan") == 1 && delta(before, after, "rx_picked") == 0,
 	      "a " + std::to_string(short_len) + "-byte frame tagged " + std::to_string(vid) +
 		      " for " + vdev.name() + ": rx_drop_vlan +" +

@@ -577,10 +577,33 @@ int frags(const std::string &ns_a, const std::string &dev_a, const std::string &
 		// To an in-band socket and back: the far side hands the whole
 		// datagram in-band, the in-band stack fragments the answer.
 		const auto p = big_payload(4000, 7);
+		const auto near_before = on::device_counters(dev_a);
 		s.send_to(p, ip_b, inband_port);
-		const auto r = s.recv(buf, on::timeout::after(wait_limit));
-		check(r.length == p.size() && std::memcmp(buf.data(), p.data(), p.size()) == 0,
-		      "4000 bytes, oob to an in-band echo and back: " + std::to_string(r.length) +
+		std::size_t got = 0;
+		try {
+			got = s.recv(buf, on::timeout::after(wait_limit)).length;
+		} catch (const std::system_error &e) {
+			// Where it went: the drop counters of both ends.
+			std::string where = std::string("# no answer from the in-band echo (") +
+					    e.what() + "):";
+			const auto far_now = on::device_counters(ns_b, dev_b);
+			for (const auto &[dev, before, now] :
+			     {std::tuple{dev_a, near_before, on::device_counters(dev_a)},
+			      std::tuple{dev_b, far.before, far_now}})
+				for (const auto &[key, value] : now)
+					if (key.starts_with("rx_") &&
+					    value != on::value_of(before, key))
+						where.append(" ")
+							.append(dev)
+							.append(".")
+							.append(key)
+							.append(" +")
+							.append(std::to_string(
+								value - on::value_of(before, key)));
+			std::printf("%s\n", where.c_str());
+		}
+		check(got == p.size() && std::memcmp(buf.data(), p.data(), p.size()) == 0,
+		      "4000 bytes, oob to an in-band echo and back: " + std::to_string(got) +
 			      " bytes intact");
 
 		on::udp_socket df;

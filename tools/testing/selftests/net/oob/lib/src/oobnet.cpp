@@ -278,6 +278,12 @@ counters device_counters(const std::string &dev)
 	return table_line("devices", dev);
 }
 
+counters device_counters(const std::string &ns, const std::string &dev)
+{
+	const netns::scoped_enter in(ns);
+	return device_counters(dev);
+}
+
 counters socket_counters(ino_t inode)
 {
 	return table_line("sockets", std::to_string(inode));

@@ -41,6 +41,8 @@ void set_vlans(const std::string &list);
 // namespace, by column name; empty when no line has that key.
 using counters = std::map<std::string, long long>;
 [[nodiscard]] counters device_counters(const std::string &dev);
+// The same from the namespace netns.
+[[nodiscard]] counters device_counters(const std::string &netns, const std::string &dev);
 [[nodiscard]] counters socket_counters(ino_t inode);
 // A counter of a line, -1 when it has none; how much it grew from a to b,
 // -1 when either has none.
