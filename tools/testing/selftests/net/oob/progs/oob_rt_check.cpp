@@ -502,6 +502,16 @@ template <typename F> void send_loop(const crew &c, worker &w, const F &send_one
 		w.count = w.refused = 0;
 }
 
+// An oob sender's life: real-time, warmed up, then sending until the stop
+// once the whole crew is ready.
+template <typename F> void run_sender(const crew &c, worker &w, const F &send_one)
+{
+	oob::set_realtime(-1, sender_prio);
+	send_loop(c, w, send_one, true);
+	if (c.ready(w))
+		send_loop(c, w, send_one, false);
+}
+
 // Until the next hop to ipv4 is cached: the sends then take the oob path
 // instead of the in-band IP output.
 void resolve_neighbour(const on::udp_socket &s, const std::string &ipv4)
@@ -651,10 +661,7 @@ void start_senders(crew &c, const side &a, const side &b)
 			s.send(i % 2 == 0 ? small : big, on::timeout::after(send_timeout));
 		};
 		resolve_neighbour(s, b.ipv4);
-		oob::set_realtime(-1, sender_prio);
-		send_loop(c, w, send_one, true);
-		if (c.ready(w))
-			send_loop(c, w, send_one, false);
+		run_sender(c, w, send_one);
 	});
 	c.add("rt-raw-tx", true, [&c, &a, &b](worker &w) {
 		const oob::netns::scoped_enter in(a.netns);
@@ -664,10 +671,7 @@ void start_senders(crew &c, const side &a, const side &b)
 		const auto send_one = [&](std::uint64_t) {
 			s.send(frame, on::timeout::after(send_timeout));
 		};
-		oob::set_realtime(-1, sender_prio);
-		send_loop(c, w, send_one, true);
-		if (c.ready(w))
-			send_loop(c, w, send_one, false);
+		run_sender(c, w, send_one);
 	});
 	c.add("rt-flood-tx", false, [&c, &a, &b](worker &w) {
 		const oob::netns::scoped_enter in(a.netns);
