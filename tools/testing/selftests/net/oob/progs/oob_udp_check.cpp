@@ -557,6 +557,15 @@ int frags(const std::string &ns_a, const std::string &dev_a, const std::string &
 	std::thread echo(run_echo, std::ref(far), ns_b, dev_b, static_cast<int>(sizes.size()), 0);
 	std::optional<oob::inband_udp_echo> inband;
 	inband.emplace(ns_b, inband_port);
+	// B picks fragments only while an oob UDP socket exists there: the far
+	// echo's goes after its last answer, and one closing while the
+	// in-band exchange's fragments arrive split them between the stages.
+	std::optional<on::udp_socket> picker;
+	{
+		const oob::netns::scoped_enter in(ns_b);
+		picker.emplace();
+		picker->bind(ip_b, 0);
+	}
 	int frags_out = 0;
 	try {
 		const oob::netns::scoped_enter in(ns_a);
