@@ -3,10 +3,12 @@
  * Out-of-band networking: oob skb heads and oob storage.
  *
  * The oob stage cannot wait on the slab allocator, so the companion core
- * takes its sk_buff heads from a pool filled at boot, net.core.max_oob_skb
- * of them (max_oob_skb= on the command line, 1024 by default).  The pool
- * is a stack under a raw spinlock: both stages may take and return heads,
- * in any context, and neither ever allocates.
+ * takes its sk_buff heads from a pool filled when the first companion
+ * registers, net.core.max_oob_skb of them (max_oob_skb= on the command
+ * line, 1024 by default).  The pool is a stack under a raw spinlock: both
+ * stages may take and return heads, in any context, and neither ever
+ * allocates.  A kernel that never runs a companion pays neither the pool
+ * nor the free path's tests: net_oob_skb_key patches those in.
  *
  * The data of the packets the companion sends lives in oob storage: pages
  * of a page pool the companion owns, DMA-mapped in advance, so that an
@@ -48,6 +50,9 @@ static struct {
 };
 
 DEFINE_STATIC_CALL(net_oob_free_skb, finalize_skb_inband);
+
+/* On from the first registration on: oob skbs may outlive a companion. */
+DEFINE_STATIC_KEY_FALSE(net_oob_skb_key);
 
 /**
  * get_oob_skb() - Take a head from the oob head pool
@@ -268,34 +273,56 @@ static int __init oob_skb_setup(char *str)
 }
 __setup("max_oob_skb=", oob_skb_setup);
 
-static int __init oob_skb_init(void)
+/**
+ * net_oob_skb_enable() - Fill the oob head pool on the first registration
+ *
+ * Turns net_oob_skb_key on, then fills the pool; later calls do nothing.
+ * Heads that cannot be allocated are missing from the pool for good, and
+ * net.core.max_oob_skb shows how many it got.
+ *
+ * Context: process context, may sleep; from net_oob_register() only.
+ */
+void net_oob_skb_enable(void)
 {
 	unsigned int want = sysctl_max_oob_skb, n = 0;
+	struct sk_buff **heads = NULL;
 	struct sk_buff *skb;
+	unsigned long flags;
 
-	oob_skb_pool.obj_size = kmem_cache_size(net_hotdata.skbuff_cache);
+	if (static_key_enabled(&net_oob_skb_key))
+		return;
+
 	if (want) {
-		oob_skb_pool.heads = kvmalloc_array(want, sizeof(*oob_skb_pool.heads),
-						    GFP_KERNEL);
-		if (!oob_skb_pool.heads)
+		heads = kvmalloc_array(want, sizeof(*heads), GFP_KERNEL);
+		if (!heads)
 			want = 0;
 	}
-
 	for (; n < want; n++) {
 		skb = kmem_cache_alloc(net_hotdata.skbuff_cache,
 				       GFP_KERNEL | __GFP_NOWARN);
 		if (!skb)
 			break;
 		kasan_mempool_poison_object(skb);
-		oob_skb_pool.heads[n] = skb;
+		heads[n] = skb;
 	}
 	if (n < sysctl_max_oob_skb)
 		pr_warn("got %u oob skb heads out of %u\n", n,
 			sysctl_max_oob_skb);
 
+	/* The free path must know oob heads before the first one is out. */
+	static_branch_enable(&net_oob_skb_key);
+
+	raw_spin_lock_irqsave(&oob_skb_pool.lock, flags);
+	oob_skb_pool.heads = heads;
 	oob_skb_pool.size = n;
-	oob_skb_pool.nr_free = n;
-	sysctl_max_oob_skb = n;
+	WRITE_ONCE(oob_skb_pool.nr_free, n);
+	raw_spin_unlock_irqrestore(&oob_skb_pool.lock, flags);
+	WRITE_ONCE(sysctl_max_oob_skb, n);
+}
+
+static int __init oob_skb_init(void)
+{
+	oob_skb_pool.obj_size = kmem_cache_size(net_hotdata.skbuff_cache);
 
 	if (!register_net_sysctl_sz(&init_net, "net/core", oob_skb_sysctl_table,
 				    ARRAY_SIZE(oob_skb_sysctl_table)))

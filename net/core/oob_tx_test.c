@@ -494,6 +494,38 @@ out:
 	dev_remove_pack(&oob_tx_test_ptype);
 }
 
+/*
+ * A packet socket of another namespace would drop what it is shown: it is
+ * shown nothing, and no clone is made for it.
+ */
+static void oob_tx_test_recv_nit_other_netns(struct kunit *test)
+{
+	/* Never a live namespace: taps only compare it. */
+	struct net *other = kunit_kzalloc(test, sizeof(*other), GFP_KERNEL);
+	struct sk_buff *skb;
+
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	skb = oob_test_rx_skb(oob_tx.dev, OOB_TX_TEST_PROTO, 7, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+
+	oob_tx_test_ptype.dev = NULL;
+	oob_tx_test_ptype.af_packet_net = other;
+	dev_add_pack(&oob_tx_test_ptype);
+	KUNIT_EXPECT_EQ(test, dev_queue_recv_nit(skb, oob_tx.dev), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&oob_tx.taps), 0);
+	dev_remove_pack(&oob_tx_test_ptype);
+
+	oob_tx_test_ptype.af_packet_net = dev_net(oob_tx.dev);
+	dev_add_pack(&oob_tx_test_ptype);
+	KUNIT_EXPECT_EQ(test, dev_queue_recv_nit(skb, oob_tx.dev), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&oob_tx.taps), 1);
+	dev_remove_pack(&oob_tx_test_ptype);
+
+	oob_tx_test_ptype.af_packet_net = NULL;
+	KUNIT_EXPECT_EQ(test, refcount_read(&skb->users), 1U);
+	kfree_skb(skb);
+}
+
 static struct kunit_case oob_tx_test_cases[] = {
 	KUNIT_CASE(oob_tx_test_inband_excludes_oob),
 	KUNIT_CASE(oob_tx_test_oob_excludes_inband),
@@ -504,6 +536,7 @@ static struct kunit_case oob_tx_test_cases[] = {
 	KUNIT_CASE(oob_tx_test_backlog_kick),
 	KUNIT_CASE(oob_tx_test_wake),
 	KUNIT_CASE(oob_tx_test_recv_nit),
+	KUNIT_CASE(oob_tx_test_recv_nit_other_netns),
 	{}
 };
 

@@ -15,8 +15,17 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 echo "kernel $(uname -r) companion=${companion:-0} count=$count" > $out
+# The series fills its oob skb head pool on the first registration: a
+# kernel with no companion yet has none.
+pool=/proc/sys/net/core/free_oob_skb
+if [ -r $pool ] && [ "$(cat $pool)" != 0 ]; then
+	echo "cost: $(cat $pool) oob skb heads allocated with no companion" > $out
+	exit 1
+fi
 if [ -n "$companion" ]; then
 	insmod /lib/modules/oobnet.ko || { echo "cost: insmod failed" > $out; exit 1; }
+	[ "$(cat $pool)" -gt 0 ] ||
+		{ echo "cost: no oob skb heads after the companion registered" > $out; exit 1; }
 fi
 oob-topo setup > /dev/null || { echo "cost: topology failed" > $out; exit 1; }
 for pair in e1000e virtio; do
