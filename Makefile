@@ -34,7 +34,7 @@ phase = @mkdir -p $(BUILD); s=$$(date +%s.%N); $(2) || exit $$?; \
 	tee -a $(TIMINGS)
 
 .PHONY: all deps tree kernel module modcheck matrix harness upstream initramfs unit lint checkpatch \
-	boot check fuzz demo export series-build cost bench clean distclean help
+	boot check fuzz soak demo export series-build cost bench clean distclean help
 
 all: initramfs
 
@@ -131,6 +131,24 @@ fuzz: initramfs
 		{ grep --line-buffered -E '^oob-(guest|runner|fuzz):' || true; }; \
 	$(HARNESS)/ktap-summary --ktap $(BUILD)/fuzz/results.ktap \
 		--console $(BUILD)/fuzz/console.log --qemu-exit $(BUILD)/fuzz/qemu.exit)
+
+# The soak alone, SOAK_MINUTES on each wire (default 10): the topology, the
+# ports, oob-soak, the unload and kmemleak, with the same verdict as check
+# (its console and KTAP under $(BUILD)/soak).
+SOAK_MINUTES ?= 10
+SOAK_PLAN := setup:topology setup:oobnet-load port:on-e1000e port:on-virtio \
+	setup:port-on-vta setup:port-on-e1a soak:e1000e soak:virtio oobnet:unload \
+	kmemleak:no-leak
+soak: initramfs
+	$(call phase,soak,OOB_RUN=$(ABS_BUILD)/soak \
+		OOB_BOOT_TIMEOUT=$$(( $(SOAK_MINUTES) * 120 + 1200 )) \
+		scripts/boot.sh $(BUILD) check $(addprefix oob.only=,$(SOAK_PLAN)) \
+		oob.soak.seconds=$$(( $(SOAK_MINUTES) * 60 )) \
+		oob.timeout=soak:e1000e:$$(( $(SOAK_MINUTES) * 60 + 120 )) \
+		oob.timeout=soak:virtio:$$(( $(SOAK_MINUTES) * 60 + 120 )) $(OOB_ARGS) | \
+		{ grep --line-buffered -E '^oob-(guest|runner):' || true; }; \
+	$(HARNESS)/ktap-summary --ktap $(BUILD)/soak/results.ktap \
+		--console $(BUILD)/soak/console.log --qemu-exit $(BUILD)/soak/qemu.exit)
 
 demo: initramfs
 	scripts/boot.sh $(BUILD) demo $(OOB_ARGS)

@@ -35,7 +35,8 @@ install -m 0644 "$top/qemu/guest/cost.sh" "$stage/usr/share/oob/cost.sh"
 install -m 0644 "$top/qemu/guest/bench.sh" "$stage/usr/share/oob/bench.sh"
 install -m 0644 "$selftests/tests.plan" "$stage/etc/oob/tests.plan"
 for p in oob-runner oob-topo oob-udp-bench oob-sock-check oob-raw-check oob-udp-check \
-	 oob-e1000e-check oob-bench oob-fuzz oob-fault-check oob-ctl-check oob-rt-check; do
+	 oob-e1000e-check oob-bench oob-fuzz oob-fault-check oob-ctl-check oob-rt-check \
+	 oob-soak; do
 	install -m 0755 "$build/harness/$p" "$stage/bin/$p"
 done
 install -m 0644 "$module" "$stage/lib/modules/oobnet.ko"
