@@ -101,8 +101,8 @@ for v in $variants; do
 	[ "$v" = debian-off ] && want=n
 	got=$(grep -q '^CONFIG_NET_OOB=y' "$out/.config" && echo y || echo n)
 	[ "$got" = "$want" ] || die "$v: CONFIG_NET_OOB is $got, wanted $want"
-	cc="ccache ${arch[1]#CROSS_COMPILE=}gcc"
-	[ ${#arch[@]} = 1 ] && cc="ccache gcc"
+	cc="ccache gcc"
+	[ ${#arch[@]} = 1 ] || cc="ccache ${arch[1]#CROSS_COMPILE=}gcc"
 	if ! make -C "$tree" O="$out" "${arch[@]}" CC="$cc" -j"$jobs" "${targets[@]}" \
 		>> "$out.log" 2>&1; then
 		grep -E -B2 -A6 'error|Error|undefined' "$out.log" | tail -60 >&2
