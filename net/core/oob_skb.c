@@ -34,6 +34,8 @@
 #include <net/net_namespace.h>
 #include <net/page_pool/helpers.h>
 
+#include "dev.h"
+
 #define NET_OOB_SKB_DEFAULT	1024
 
 /* The size of the head pool: what the boot asked for, then what it got. */
