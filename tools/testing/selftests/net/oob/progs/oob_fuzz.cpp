@@ -687,25 +687,16 @@ template <typename F> pid_t spawn(F body)
 	return pid;
 }
 
-std::optional<std::string> cmdline(const std::string &key)
-{
-	std::ifstream in("/proc/cmdline");
-	for (std::string w; in >> w;)
-		if (w.starts_with(key + "="))
-			return w.substr(key.size() + 1);
-	return std::nullopt;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
 {
 	std::uint64_t seed = std::stoull(
-		cmdline("oob.fuzz.seed")
+		oob::kernel_arg("oob.fuzz.seed")
 			.value_or(std::to_string(clock_type::now().time_since_epoch().count() %
 						 1000000)));
-	unsigned seconds =
-		static_cast<unsigned>(std::stoul(cmdline("oob.fuzz.seconds").value_or("60")));
+	unsigned seconds = static_cast<unsigned>(
+		std::stoul(oob::kernel_arg("oob.fuzz.seconds").value_or("60")));
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (std::strcmp(argv[i], "--seed") == 0)
 			seed = std::stoull(argv[i + 1]);

@@ -25,7 +25,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <future>
 #include <optional>
 #include <stdexcept>
@@ -44,6 +43,7 @@
 #include "oob/link.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
+#include "oob/process.hpp"
 
 namespace {
 
@@ -69,16 +69,6 @@ constexpr std::array rx_drops = {"rx_drop_prog",   "rx_drop_vlan",   "rx_drop_ba
 struct end {
 	std::string ns, dev, ip;
 };
-
-std::optional<std::string> cmdline(const std::string &key)
-{
-	std::ifstream in("/proc/cmdline");
-	std::string word;
-	while (in >> word)
-		if (word.rfind(key + "=", 0) == 0)
-			return word.substr(key.size() + 1);
-	return std::nullopt;
-}
 
 // The in-band flood: A sends to B's in-band port as fast as it can, B
 // reads; neither is accounted for, both are load.
@@ -347,7 +337,8 @@ int main(int argc, char **argv)
 	}
 	try {
 		const unsigned seconds = static_cast<unsigned>(std::stoul(
-			args.size() == 7 ? args[6] : cmdline("oob.soak.seconds").value_or("30")));
+			args.size() == 7 ? args[6]
+					 : oob::kernel_arg("oob.soak.seconds").value_or("30")));
 		return soak({args[0], args[1], args[2]}, {args[3], args[4], args[5]}, seconds);
 	} catch (const std::exception &e) {
 		std::printf("# FAIL %s\n", e.what());

@@ -250,4 +250,13 @@ std::string task_name(pid_t tid)
 	return first_line("/proc/" + std::to_string(tid) + "/comm");
 }
 
+std::optional<std::string> kernel_arg(const std::string &key)
+{
+	std::ifstream in("/proc/cmdline");
+	for (std::string w; in >> w;)
+		if (w.starts_with(key + "="))
+			return w.substr(key.size() + 1);
+	return std::nullopt;
+}
+
 } // namespace oob

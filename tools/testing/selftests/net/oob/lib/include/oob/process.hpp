@@ -63,5 +63,8 @@ private:
 [[nodiscard]] std::vector<pid_t> tasks_named(std::string comm);
 // The name (comm) of a task or thread by its id; "" when it is gone.
 [[nodiscard]] std::string task_name(pid_t tid);
+// The value of KEY=VALUE on the kernel command line (/proc/cmdline), such
+// as oob.fuzz.seed; nothing when it has none.
+[[nodiscard]] std::optional<std::string> kernel_arg(const std::string &key);
 
 } // namespace oob
