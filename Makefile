@@ -51,7 +51,7 @@ kernel: tree
 	$(call phase,kernel,scripts/kernel.sh . $(BUILD))
 
 module: kernel
-	$(call phase,module,mkdir -p $(BUILD)/oobnet && rsync -a oobnet/ $(BUILD)/oobnet/ && \
+	$(call phase,module,mkdir -p $(BUILD)/oobnet && rsync -rlc oobnet/ $(BUILD)/oobnet/ && \
 		$(MAKE) -s -C $(KOBJ) M=$(ABS_BUILD)/oobnet CC="ccache gcc" modules)
 
 # The build matrix: a modular kernel, Debian's configs with the oob options

@@ -37,7 +37,7 @@ OOB_KSRC=$build/linux OOB_KOBJ=$cost/patched OOB_KFRAGS="base net oob" \
 
 # The companion, built for the patched kernel of this run.
 mkdir -p "$cost/oobnet"
-rsync -a "$top/oobnet/" "$cost/oobnet/"
+rsync -rlc "$top/oobnet/" "$cost/oobnet/"
 make -s -C "$cost/patched" M="$cost/oobnet" CC="ccache gcc" modules
 OOB_MODULE=$cost/oobnet/oobnet.ko OOB_INITRAMFS=$cost/initramfs.cpio \
 	"$top/scripts/initramfs.sh" "$top" "$build"
