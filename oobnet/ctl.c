@@ -111,6 +111,10 @@ long oobnet_sock_ioctl(struct sock *sk, unsigned int cmd, unsigned long arg)
 		if (copy_from_user(&addr, (void __user *)arg, sizeof(addr)))
 			return -EFAULT;
 		return oobnet_udp_solicit(os, addr.s_addr);
+	case OOBNET_SIOC_SENDMMSG:
+	case OOBNET_SIOC_RECVMMSG:
+		return oobnet_sock_mmsg(os, cmd == OOBNET_SIOC_SENDMMSG,
+					(void __user *)arg);
 	default:
 		return -ENOIOCTLCMD;
 	}

@@ -22,7 +22,6 @@ static const struct net_oob_ops oobnet_ops = {
 	.owner = THIS_MODULE,
 	.name = KBUILD_MODNAME,
 	.deliver = oobnet_deliver,
-	.tx_backlog = oobnet_tx_backlog,
 	.napi_schedule = oobnet_napi_schedule,
 	.tx_wake = oobnet_tx_wake,
 	.sock_attach = oobnet_sock_attach,
@@ -44,12 +43,9 @@ static int __init oobnet_init(void)
 {
 	int ret;
 
-	ret = oobnet_tx_init();
-	if (ret)
-		goto vlan;
 	ret = oobnet_proc_init();
 	if (ret)
-		goto tx;
+		goto vlan;
 	ret = oobnet_ports_init();
 	if (ret)
 		goto proc;
@@ -65,8 +61,6 @@ ports:
 	oobnet_ports_exit();
 proc:
 	oobnet_proc_exit();
-tx:
-	oobnet_tx_exit();
 vlan:
 	oobnet_vlan_exit();
 	return ret;
@@ -84,7 +78,6 @@ static void __exit oobnet_exit(void)
 	 */
 	synchronize_rcu_tasks();
 	oobnet_neigh_exit();
-	oobnet_tx_exit();
 	oobnet_proc_exit();
 	oobnet_vlan_exit();
 	pr_info("unloaded\n");

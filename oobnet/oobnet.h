@@ -33,6 +33,7 @@ enum oobnet_dev_stat {
 	OOBNET_RX_DROP_FRAG,	/* fragments of a reassembly that failed */
 	OOBNET_RX_POLLS,	/* NAPI polls of an oob-capable driver */
 	OOBNET_TX_OOB,		/* sent by the oob stage itself */
+	OOBNET_TX_DIRECT,	/* of which: by the sender, no TX thread */
 	OOBNET_TX_INBAND,	/* relayed to the in-band transmit path */
 	OOBNET_TX_NONEIGH,	/* of which: no cached neighbour, IP output */
 	OOBNET_TX_DROP,		/* refused by the device or its queue */
@@ -96,8 +97,15 @@ struct oobnet_dev {
 	struct list_head napi_list;	/* via napi_struct::poll_list */
 	struct sk_buff_head tx_queue;
 	wait_queue_head_t tx_wait;
+	spinlock_t xmit_lock;		/* who calls the driver, see xmit.c */
 	struct task_struct *tx_thread;
 	bool tx_closed;			/* under tx_queue.lock */
+
+	/* In-band sends of the oob stage, for the relay thread (tx.c). */
+	struct sk_buff_head relay_queue;
+	wait_queue_head_t relay_wait;
+	struct task_struct *relay_thread;
+	bool relay_closed;		/* under relay_queue.lock */
 
 	/* The RX program: a socket filter deciding what is picked. */
 	struct bpf_prog __rcu *rx_prog;	/* RTNL to change */
@@ -220,6 +228,19 @@ static inline void oobnet_free_skb(struct sk_buff *skb,
 	oob_local_bh_enable();
 }
 
+/* oobnet_consume_skb() for each packet of @list, at once. */
+static inline void oobnet_free_skb_list(struct sk_buff_head *list)
+{
+	struct sk_buff *skb;
+
+	if (skb_queue_empty(list))
+		return;
+	local_bh_disable();
+	while ((skb = __skb_dequeue(list)))
+		consume_skb(skb);
+	oob_local_bh_enable();
+}
+
 static inline void oobnet_kfree_skb(struct sk_buff *skb)
 {
 	oobnet_free_skb(skb, SKB_DROP_REASON_NOT_SPECIFIED);
@@ -268,7 +289,7 @@ void oobnet_napi_schedule(struct napi_struct *n);
 int oobnet_rx_start(struct oobnet_dev *od);
 void oobnet_rx_stop(struct oobnet_dev *od);
 
-/* tx.c: TX buffers and the in-band relay. */
+/* tx.c: TX buffers and the in-band relay thread. */
 struct sk_buff *oobnet_tx_alloc(struct oobnet_sock *os, struct oobnet_dev *od,
 				bool nonblock, ktime_t timeout);
 struct sk_buff *oobnet_tx_alloc_copy(struct oobnet_sock *os,
@@ -277,9 +298,8 @@ struct sk_buff *oobnet_tx_alloc_copy(struct oobnet_sock *os,
 				     bool nonblock, ktime_t timeout);
 void oobnet_tx_send(struct oobnet_dev *od, struct sk_buff *skb);
 void oobnet_tx_stamp(struct oobnet_sock *os, struct sk_buff *skb);
-void oobnet_tx_backlog(void);
-int oobnet_tx_init(void);
-void oobnet_tx_exit(void);
+int oobnet_relay_start(struct oobnet_dev *od);
+void oobnet_relay_stop(struct oobnet_dev *od);
 bool oobnet_tx_room(struct oobnet_sock *os);
 void oobnet_tx_wake_all(void);
 void oobnet_tx_forget_dev(struct oobnet_dev *od);
@@ -300,6 +320,7 @@ int oobnet_sock_connect(struct sock *sk, struct sockaddr *addr, int len,
 			int flags);
 long oobnet_sock_oob_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg);
+long oobnet_sock_mmsg(struct oobnet_sock *os, bool send, void __user *uarg);
 ssize_t oobnet_sock_read(struct file *file, struct iov_iter *to);
 ssize_t oobnet_sock_write(struct file *file, struct iov_iter *from);
 __poll_t oobnet_sock_poll(struct file *file, poll_table *wait);
@@ -307,7 +328,18 @@ int oobnet_sock_bind_port(struct oobnet_sock *os, struct net_device *dev);
 void oobnet_sock_unbind(struct oobnet_sock *os);
 int oobnet_sock_port_state(const struct oobnet_sock *os);
 void oobnet_port_unbind_all(struct oobnet_port *port);
-bool oobnet_sock_queue(struct oobnet_sock *os, struct sk_buff *skb);
+/*
+ * The sockets the RX thread queued to in one batch, to wake each reader
+ * once; the thread holds RCU from the first queueing to the flush.
+ */
+struct oobnet_rx_wakes {
+	struct oobnet_sock *socks[16];
+	unsigned int n;
+};
+
+bool oobnet_sock_queue(struct oobnet_sock *os, struct sk_buff *skb,
+		       struct oobnet_rx_wakes *w);
+void oobnet_sock_wake_flush(struct oobnet_rx_wakes *w);
 struct oobnet_dev *oobnet_sock_get_dev(struct oobnet_sock *os,
 				       struct net_device **devp);
 extern struct list_head oobnet_socks;

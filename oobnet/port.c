@@ -190,9 +190,12 @@ static struct oobnet_dev *oobnet_dev_get(struct net_device *real)
 	skb_queue_head_init(&od->rx_queue);
 	od->rx_queue_max = od->pool_max;
 	init_waitqueue_head(&od->rx_wait);
-	ret = oobnet_rx_start(od);
+	ret = oobnet_relay_start(od);
 	if (ret)
 		goto destroy;
+	ret = oobnet_rx_start(od);
+	if (ret)
+		goto relay_stop;
 	if (netdev_is_oob_capable(real)) {
 		ret = oobnet_xmit_start(od);
 		if (ret)
@@ -219,6 +222,8 @@ unlist:
 	oobnet_xmit_stop(od);
 rx_stop:
 	oobnet_rx_stop(od);
+relay_stop:
+	oobnet_relay_stop(od);
 destroy:
 	page_pool_destroy(od->pool);
 free:
@@ -243,6 +248,7 @@ static void oobnet_dev_release(struct oobnet_dev *od)
 	spin_lock(&od->pool_lock);
 	od->dead = true;
 	spin_unlock(&od->pool_lock);
+	oobnet_relay_stop(od);
 	oobnet_tx_wake_all();
 	oobnet_tx_forget_dev(od);
 	page_pool_destroy(od->pool);

@@ -34,6 +34,7 @@ static const char *const oobnet_dev_stat_names[OOBNET_DEV_NR_STATS] = {
 	[OOBNET_RX_DROP_FRAG]	 = "rx_drop_frag",
 	[OOBNET_RX_POLLS]	 = "rx_polls",
 	[OOBNET_TX_OOB]		 = "tx_oob",
+	[OOBNET_TX_DIRECT]	 = "tx_direct",
 	[OOBNET_TX_INBAND]	 = "tx_inband",
 	[OOBNET_TX_NONEIGH]	 = "tx_noneigh",
 	[OOBNET_TX_DROP]	 = "tx_drop",

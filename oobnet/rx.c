@@ -198,7 +198,9 @@ bool oobnet_deliver(struct sk_buff *skb)
 	} else {
 		oobnet_dev_count(od, OOBNET_RX_PICKED);
 		skb_queue_tail(&od->rx_queue, skb);
-		wake_up(&od->rx_wait);
+		/* From the RX thread's own poll: it looks at the queue next. */
+		if (current != od->rx_thread)
+			wake_up(&od->rx_wait);
 	}
 	taken = true;
 	goto out;
@@ -210,7 +212,8 @@ out:
 }
 
 /* Hands a picked packet to every socket of its port that takes it. */
-static void oobnet_rx_dispatch(struct oobnet_dev *od, struct sk_buff *skb)
+static void oobnet_rx_dispatch(struct oobnet_dev *od, struct sk_buff *skb,
+			       struct oobnet_rx_wakes *wakes)
 {
 	struct oobnet_sock *takers[OOBNET_MAX_TAKERS];
 	bool udp = oobnet_rx_cb(skb)->udp;
@@ -241,7 +244,7 @@ static void oobnet_rx_dispatch(struct oobnet_dev *od, struct sk_buff *skb)
 		bool queued;
 
 		/* @copy belongs to the socket's reader once queued. */
-		queued = copy && oobnet_sock_queue(takers[i], copy);
+		queued = copy && oobnet_sock_queue(takers[i], copy, wakes);
 		trace_oobnet_rx_deliver(port->dev, len, takers[i]->sk, queued);
 		if (!queued)
 			oobnet_dev_count(od, OOBNET_RX_DROP_RCVBUF);
@@ -342,11 +345,34 @@ static void oobnet_rx_inband_work(struct work_struct *work)
 	}
 }
 
+/*
+ * The packets a batch hands to sockets before their readers are woken: a
+ * NAPI budget, so that a long backlog does not hold the first reader back.
+ */
+#define OOBNET_RX_WAKE_BATCH	64
+
+static void oobnet_rx_hand_over(struct oobnet_dev *od,
+				struct sk_buff_head *batch)
+{
+	struct oobnet_rx_wakes wakes = { .n = 0 };
+	unsigned int done = 0;
+	struct sk_buff *skb;
+
+	/* The sockets in @wakes are freed by RCU: held until they are woken. */
+	rcu_read_lock();
+	while ((skb = __skb_dequeue(batch))) {
+		oobnet_rx_dispatch(od, skb, &wakes);
+		if (++done % OOBNET_RX_WAKE_BATCH == 0)
+			oobnet_sock_wake_flush(&wakes);
+	}
+	oobnet_sock_wake_flush(&wakes);
+	rcu_read_unlock();
+}
+
 static int oobnet_rx_thread(void *arg)
 {
 	struct oobnet_dev *od = arg;
 	struct sk_buff_head batch;
-	struct sk_buff *skb;
 
 	__skb_queue_head_init(&batch);
 	oob_stage_enter();
@@ -356,8 +382,7 @@ static int oobnet_rx_thread(void *arg)
 		oobnet_ipfrag_expire(od, false);
 		oobnet_rx_poll(od);
 		oobnet_skb_queue_take(&od->rx_queue, &batch);
-		while ((skb = __skb_dequeue(&batch)))
-			oobnet_rx_dispatch(od, skb);
+		oobnet_rx_hand_over(od, &batch);
 	}
 	oob_stage_leave();
 	return 0;

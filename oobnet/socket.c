@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
+#include <uapi/oobnet.h>
 
 #include "oobnet.h"
 
@@ -210,8 +211,37 @@ struct oobnet_dev *oobnet_sock_get_dev(struct oobnet_sock *os,
 	return od;
 }
 
-/* The RX thread queues a packet for @os; false when it was dropped. */
-bool oobnet_sock_queue(struct oobnet_sock *os, struct sk_buff *skb)
+/* Wakes the readers of the sockets in @w, then forgets them. */
+void oobnet_sock_wake_flush(struct oobnet_rx_wakes *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->n; i++)
+		w->socks[i]->sk->sk_data_ready(w->socks[i]->sk);
+	w->n = 0;
+}
+
+/* @os got a packet: its readers are woken once, at the end of the batch. */
+static void oobnet_sock_wake_later(struct oobnet_rx_wakes *w,
+				   struct oobnet_sock *os)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->n; i++)
+		if (w->socks[i] == os)
+			return;
+	if (w->n == ARRAY_SIZE(w->socks))
+		oobnet_sock_wake_flush(w);
+	w->socks[w->n++] = os;
+}
+
+/*
+ * The RX thread queues a packet for @os; false when it was dropped.  The
+ * reader's wake-up waits in @w for the end of the batch: one per batch,
+ * not one per packet, whatever CPU the reader sleeps on.
+ */
+bool oobnet_sock_queue(struct oobnet_sock *os, struct sk_buff *skb,
+		       struct oobnet_rx_wakes *w)
 {
 	struct sock *sk = os->sk;
 
@@ -228,7 +258,7 @@ bool oobnet_sock_queue(struct oobnet_sock *os, struct sk_buff *skb)
 	skb->dev = NULL;
 	atomic_add(skb->truesize, &os->rx_bytes);
 	skb_queue_tail(&os->rxq, skb);
-	sk->sk_data_ready(sk);
+	oobnet_sock_wake_later(w, os);
 	return true;
 }
 
@@ -268,11 +298,13 @@ int oobnet_sock_port_state(const struct oobnet_sock *os)
  * (return the packet's length, not what was copied) and the result flags
  * out; @name, when not NULL, gets the source address and *@namelen its
  * size; @cmsg, when not NULL, the ancillary data the socket asked for.
+ * @done, when not NULL, takes the packet once read, for the caller to free
+ * with the rest of its batch (see oobnet_free_skb_list()).
  */
 static ssize_t oobnet_recv(struct oobnet_sock *os, struct iov_iter *to,
 			   struct sockaddr_storage *name, int *namelen,
 			   unsigned int *flags, bool nonblock, ktime_t timeout,
-			   struct msghdr *cmsg)
+			   struct msghdr *cmsg, struct sk_buff_head *done)
 {
 	bool want_len = *flags & MSG_TRUNC;
 	struct sock *sk = os->sk;
@@ -317,7 +349,10 @@ static ssize_t oobnet_recv(struct oobnet_sock *os, struct iov_iter *to,
 	if (cmsg)
 		sock_recv_cmsgs(cmsg, os->sk, skb);
 	oobnet_sock_count(os, OOBNET_SK_RX);
-	oobnet_consume_skb(skb);
+	if (done)
+		__skb_queue_tail(done, skb);
+	else
+		oobnet_consume_skb(skb);
 	return copied;
 }
 
@@ -343,7 +378,7 @@ ssize_t oobnet_sock_read(struct file *file, struct iov_iter *to)
 
 	return oobnet_on_oob_stage(oobnet_recv(os, to, NULL, NULL, &flags,
 					       file->f_flags & O_NONBLOCK,
-					       KTIME_MAX, NULL));
+					       KTIME_MAX, NULL, NULL));
 }
 
 ssize_t oobnet_sock_write(struct file *file, struct iov_iter *from)
@@ -357,7 +392,8 @@ ssize_t oobnet_sock_write(struct file *file, struct iov_iter *from)
 }
 
 static int oobnet_msg_recv(struct oobnet_sock *os, struct oob_msghdr *m,
-			   struct iov_iter *iter, bool nonblock, ktime_t timeout)
+			   struct iov_iter *iter, bool nonblock, ktime_t timeout,
+			   struct sk_buff_head *done)
 {
 	/* put_cmsg() writes to it, in a 32-bit task's layout for one. */
 	struct msghdr cmsg = {
@@ -374,7 +410,7 @@ static int oobnet_msg_recv(struct oobnet_sock *os, struct oob_msghdr *m,
 	memset(&name, 0, sizeof(name));
 	ret = oobnet_on_oob_stage(oobnet_recv(os, iter, m->name ? &name : NULL,
 					      &len, &flags, nonblock, timeout,
-					      &cmsg));
+					      &cmsg, done));
 	if (ret < 0)
 		return ret;
 	m->count = ret;
@@ -412,19 +448,48 @@ static int oobnet_msg_send(struct oobnet_sock *os, struct oob_msghdr *m,
 	return 0;
 }
 
+/*
+ * One request: its data imported, then sent or received; @done as for
+ * oobnet_recv().
+ */
+static int oobnet_msg_io(struct oobnet_sock *os, bool send,
+			 struct oob_msghdr *m, bool nonblock, ktime_t timeout,
+			 struct sk_buff_head *done)
+{
+	struct iovec iovstack[UIO_FASTIOV], *iov = iovstack;
+	struct iov_iter iter;
+	ssize_t ret;
+
+	ret = import_iovec(send ? ITER_SOURCE : ITER_DEST,
+			   u64_to_user_ptr(m->iov), m->iovlen, UIO_FASTIOV,
+			   &iov, &iter);
+	if (ret < 0)
+		return ret;
+	if (send)
+		ret = oobnet_msg_send(os, m, &iter, nonblock, timeout);
+	else
+		ret = oobnet_msg_recv(os, m, &iter, nonblock, timeout, done);
+	kfree(iov);
+	return ret;
+}
+
+static bool oobnet_file_nonblock(struct oobnet_sock *os)
+{
+	struct socket *sock = READ_ONCE(os->sk->sk_socket);
+
+	return sock && sock->file && (sock->file->f_flags & O_NONBLOCK);
+}
+
 long oobnet_sock_oob_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
 	struct socket *sock = file->private_data;
 	struct oobnet_sock *os = oobnet_sk(sock->sk);
-	struct iovec iovstack[UIO_FASTIOV], *iov = iovstack;
 	void __user *uarg = (void __user *)arg;
-	bool send = cmd == OOB_SIOC_SENDMSG;
-	struct iov_iter iter;
 	struct oob_msghdr m;
 	ktime_t timeout;
 	bool nonblock;
-	ssize_t ret;
+	int ret;
 
 	if (copy_from_user(&m, uarg, sizeof(m)))
 		return -EFAULT;
@@ -434,19 +499,71 @@ long oobnet_sock_oob_ioctl(struct file *file, unsigned int cmd,
 		   (file->f_flags & O_NONBLOCK);
 	timeout = m.timeout_ns > 0 ? ns_to_ktime(m.timeout_ns) : KTIME_MAX;
 
-	ret = import_iovec(send ? ITER_SOURCE : ITER_DEST,
-			   u64_to_user_ptr(m.iov), m.iovlen, UIO_FASTIOV,
-			   &iov, &iter);
-	if (ret < 0)
-		return ret;
-	if (send)
-		ret = oobnet_msg_send(os, &m, &iter, nonblock, timeout);
-	else
-		ret = oobnet_msg_recv(os, &m, &iter, nonblock, timeout);
-	kfree(iov);
+	ret = oobnet_msg_io(os, cmd == OOB_SIOC_SENDMSG, &m, nonblock, timeout,
+			    NULL);
 	if (ret)
 		return ret;
 	return copy_to_user(uarg, &m, sizeof(m)) ? -EFAULT : 0;
+}
+
+/* The batch of OOBNET_SIOC_SENDMMSG and OOBNET_SIOC_RECVMMSG. */
+#define OOBNET_MMSG_MAX	1024
+
+/**
+ * oobnet_sock_mmsg() - Send or receive a batch of packets
+ * @os: the socket
+ * @send: OOBNET_SIOC_SENDMMSG, else OOBNET_SIOC_RECVMMSG
+ * @uarg: the struct oobnet_mmsg
+ *
+ * Return: 0 when at least one entry was done, else the first one's error.
+ */
+long oobnet_sock_mmsg(struct oobnet_sock *os, bool send, void __user *uarg)
+{
+	struct oob_msghdr __user *um;
+	struct sk_buff_head done;
+	struct oobnet_mmsg b;
+	struct oob_msghdr m;
+	ktime_t timeout;
+	bool nonblock;
+	int ret = 0;
+	u32 i;
+
+	if (copy_from_user(&b, uarg, sizeof(b)))
+		return -EFAULT;
+	if (!b.vlen || b.vlen > OOBNET_MMSG_MAX || b.reserved ||
+	    (b.flags & ~MSG_DONTWAIT))
+		return -EINVAL;
+	nonblock = b.timeout_ns < 0 || (b.flags & MSG_DONTWAIT) ||
+		   oobnet_file_nonblock(os);
+	timeout = b.timeout_ns > 0 ? ns_to_ktime(b.timeout_ns) : KTIME_MAX;
+	um = u64_to_user_ptr(b.msgs);
+	__skb_queue_head_init(&done);
+
+	for (i = 0; i < b.vlen; i++) {
+		if (copy_from_user(&m, &um[i], sizeof(m))) {
+			ret = -EFAULT;
+			break;
+		}
+		if (m.flags & ~MSG_TRUNC) {
+			ret = -EINVAL;
+			break;
+		}
+		/* A receive waits for its first packet only. */
+		ret = oobnet_msg_io(os, send, &m, nonblock || (!send && i),
+				    timeout, &done);
+		if (ret)
+			break;
+		if (copy_to_user(&um[i], &m, sizeof(m))) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+	/* What was read, freed at once: one bottom-half section. */
+	oobnet_free_skb_list(&done);
+	if (!i)
+		return ret;
+	b.count = i;
+	return copy_to_user(uarg, &b, sizeof(b)) ? -EFAULT : 0;
 }
 
 __poll_t oobnet_sock_poll(struct file *file, poll_table *wait)

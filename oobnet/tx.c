@@ -10,25 +10,30 @@
  * heads too), gives it back when the buffer is freed or orphaned and wakes
  * the senders that ran dry.
  *
- * An oob-capable device is sent to from the oob stage by its TX thread
- * (xmit.c).  Any other device transmits in-band: the sender queues
- * its packet on a per-CPU backlog and kicks NET_TX_SOFTIRQ on that CPU,
- * whose net_tx_action() hands the backlog to dev_queue_xmit(), or to the
- * IP output for a datagram whose neighbour was not cached.
+ * An oob-capable device is sent to from the oob stage (xmit.c).  Any
+ * other device transmits in-band: the sender queues its packet for the
+ * device's relay thread, oobnet-ib/<dev>, which hands it to
+ * dev_queue_xmit(), or to the IP output for a datagram whose neighbour was
+ * not cached (on any device).  The relay is an in-band kthread at a
+ * SCHED_FIFO priority below the RX and TX threads': the in-band transmit
+ * of oob traffic waits neither for ksoftirqd nor behind normal tasks.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cpuhotplug.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
 #include <linux/net_oob.h>
 #include <linux/netdevice.h>
-#include <linux/percpu.h>
 #include <net/ip.h>
 #include <net/page_pool/helpers.h>
 
 #include "oobnet.h"
 #include "trace.h"
 
-static DEFINE_PER_CPU(struct sk_buff_head, oobnet_tx_queue);
+static unsigned int relay_prio = 49;
+module_param(relay_prio, uint, 0644);
+MODULE_PARM_DESC(relay_prio,
+		 "SCHED_FIFO priority of the in-band relay threads, taken when a device's first port comes up (1-99, default 49)");
 
 static struct oobnet_dev *oobnet_dev_by_pool_rcu(const struct page_pool *pool)
 {
@@ -294,13 +299,21 @@ void oobnet_tx_stamp(struct oobnet_sock *os, struct sk_buff *skb)
 /* Sends a packet through the in-band stack, see oobnet_tx_send(). */
 static void oobnet_tx_relay(struct oobnet_dev *od, struct sk_buff *skb)
 {
-	oobnet_dev_count(od, OOBNET_TX_INBAND);
+	unsigned long flags;
+
 	trace_oobnet_tx_relay(skb->dev, skb, skb_dst(skb));
-	/* The kick raises the softirq of the CPU the packet is queued on. */
-	migrate_disable();
-	skb_queue_tail(this_cpu_ptr(&oobnet_tx_queue), skb);
-	netif_tx_kick_inband();
-	migrate_enable();
+	spin_lock_irqsave(&od->relay_queue.lock, flags);
+	if (unlikely(od->relay_closed)) {
+		spin_unlock_irqrestore(&od->relay_queue.lock, flags);
+		oobnet_dev_count(od, OOBNET_TX_DROP);
+		dev_put(skb->dev);
+		oobnet_kfree_skb(skb);
+		return;
+	}
+	__skb_queue_tail(&od->relay_queue, skb);
+	spin_unlock_irqrestore(&od->relay_queue.lock, flags);
+	oobnet_dev_count(od, OOBNET_TX_INBAND);
+	wake_up(&od->relay_wait);
 }
 
 /**
@@ -321,18 +334,14 @@ void oobnet_tx_send(struct oobnet_dev *od, struct sk_buff *skb)
 		oobnet_tx_relay(od, skb);
 }
 
-/* net_tx_action() on this CPU: send what the oob stage queued here. */
-void oobnet_tx_backlog(void)
+/* In-band: sends what the oob stage relayed, each packet as queued. */
+static void oobnet_relay_batch(struct oobnet_dev *od)
 {
-	struct sk_buff_head *q = this_cpu_ptr(&oobnet_tx_queue);
 	struct sk_buff_head batch;
 	struct sk_buff *skb;
 
-	if (skb_queue_empty_lockless(q))
-		return;
 	__skb_queue_head_init(&batch);
-	oobnet_skb_queue_take(q, &batch);
-
+	oobnet_skb_queue_take(&od->relay_queue, &batch);
 	while ((skb = __skb_dequeue(&batch))) {
 		struct net_device *dev = skb->dev;
 		int ret;
@@ -342,70 +351,51 @@ void oobnet_tx_backlog(void)
 			ret = ip_local_out(dev_net(dev), skb->sk, skb);
 		else
 			ret = dev_queue_xmit(skb);
-
-		if (unlikely(ret != NET_XMIT_SUCCESS)) {
-			struct oobnet_dev *od;
-
-			rcu_read_lock();
-			od = oobnet_dev_lookup_rcu(oobnet_real_dev(dev));
-			if (od)
-				oobnet_dev_count(od, OOBNET_TX_DROP);
-			rcu_read_unlock();
-		}
+		if (unlikely(ret != NET_XMIT_SUCCESS))
+			oobnet_dev_count(od, OOBNET_TX_DROP);
 		dev_put(dev);
 	}
 }
 
-static enum cpuhp_state oobnet_tx_cpuhp;
-
-/* A CPU went offline: what it still had to send goes through this one. */
-static int oobnet_tx_cpu_dead(unsigned int cpu)
+static int oobnet_relay_thread(void *arg)
 {
-	struct sk_buff_head *dead = per_cpu_ptr(&oobnet_tx_queue, cpu);
-	struct sk_buff_head batch;
+	struct oobnet_dev *od = arg;
+
+	while (!kthread_should_stop()) {
+		wait_event_idle(od->relay_wait,
+				!skb_queue_empty_lockless(&od->relay_queue) ||
+				kthread_should_stop());
+		oobnet_relay_batch(od);
+	}
+	/* Closed: nothing comes after what is queued. */
+	oobnet_relay_batch(od);
+	return 0;
+}
+
+/* When a real device gets its oob state: its relay thread. */
+int oobnet_relay_start(struct oobnet_dev *od)
+{
+	struct task_struct *t;
+
+	skb_queue_head_init(&od->relay_queue);
+	init_waitqueue_head(&od->relay_wait);
+	t = kthread_create(oobnet_relay_thread, od, "oobnet-ib/%s",
+			   od->real->name);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	oobnet_thread_setup(t, READ_ONCE(relay_prio));
+	od->relay_thread = t;
+	wake_up_process(t);
+	return 0;
+}
+
+/* The device's oob state goes: what was relayed is sent, nothing more. */
+void oobnet_relay_stop(struct oobnet_dev *od)
+{
 	unsigned long flags;
 
-	__skb_queue_head_init(&batch);
-	oobnet_skb_queue_take(dead, &batch);
-	if (skb_queue_empty(&batch))
-		return 0;
-
-	migrate_disable();
-	spin_lock_irqsave(&this_cpu_ptr(&oobnet_tx_queue)->lock, flags);
-	skb_queue_splice_tail(&batch, this_cpu_ptr(&oobnet_tx_queue));
-	spin_unlock_irqrestore(&this_cpu_ptr(&oobnet_tx_queue)->lock, flags);
-	netif_tx_kick_inband();
-	migrate_enable();
-	return 0;
-}
-
-int oobnet_tx_init(void)
-{
-	int cpu, ret;
-
-	for_each_possible_cpu(cpu)
-		skb_queue_head_init(per_cpu_ptr(&oobnet_tx_queue, cpu));
-	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "net/oobnet:dead",
-					NULL, oobnet_tx_cpu_dead);
-	if (ret < 0)
-		return ret;
-	oobnet_tx_cpuhp = ret;
-	return 0;
-}
-
-/* After unregistering: no backlog runs any more, drop what is left. */
-void oobnet_tx_exit(void)
-{
-	struct sk_buff *skb;
-	int cpu;
-
-	cpuhp_remove_state_nocalls(oobnet_tx_cpuhp);
-	for_each_possible_cpu(cpu) {
-		struct sk_buff_head *q = per_cpu_ptr(&oobnet_tx_queue, cpu);
-
-		while ((skb = skb_dequeue(q))) {
-			dev_put(skb->dev);
-			oobnet_kfree_skb(skb);
-		}
-	}
+	spin_lock_irqsave(&od->relay_queue.lock, flags);
+	od->relay_closed = true;
+	spin_unlock_irqrestore(&od->relay_queue.lock, flags);
+	kthread_stop(od->relay_thread);
 }

@@ -3,12 +3,17 @@
  * oobnet: the TX thread of an oob-capable device.
  *
  * A driver with a complete oob I/O path (netdev_is_oob_capable()) is
- * called from the oob stage: senders queue their packets to the device's
- * TX thread, oobnet-tx/<dev>, a SCHED_FIFO thread on the oob stage, which
- * calls the driver's transmit under netif_tx_lock_oob().  The buffers are
- * oob storage mapped for the device by its pool, which the driver syncs
- * instead of mapping.  When the queue is stopped the thread waits for the
- * tx_wake hook (netif_tx_wake_queue()), or at most a tick, and tries again.
+ * called from the oob stage, under netif_tx_lock_oob().  A sender on the
+ * oob stage calls the driver itself when nothing waits before it: no
+ * hand-over, no wake-up.  Otherwise (the queue is stopped, or another
+ * sender is at the driver, or the caller runs in-band) the packet goes to
+ * the device's TX thread, oobnet-tx/<dev>, a SCHED_FIFO thread on the oob
+ * stage.  od->xmit_lock keeps the two in order: only its holder calls the
+ * driver, and the direct path only when the thread's queue is empty.  The
+ * buffers are oob storage mapped for the device by its pool, which the
+ * driver syncs instead of mapping.  When the queue is stopped the thread
+ * waits for the tx_wake hook (netif_tx_wake_queue()), or at most a tick,
+ * and tries again.
  *
  * Packets with a route attached (no cached neighbour) still go through the
  * in-band IP output, see oobnet_tx_send().
@@ -79,36 +84,6 @@ static void oobnet_xmit_drop(struct oobnet_dev *od, struct sk_buff *skb)
 	oobnet_kfree_skb(skb);
 }
 
-/**
- * oobnet_xmit_queue() - Have the TX thread send a packet
- * @od: the oob-capable device's state
- * @skb: the packet, skb->dev its port, referenced by the caller, which
- *	this takes over
- */
-void oobnet_xmit_queue(struct oobnet_dev *od, struct sk_buff *skb)
-{
-	unsigned long flags;
-
-	skb = oobnet_xmit_untangle(od, skb);
-	if (unlikely(!skb)) {
-		/* __vlan_hwaccel_push_inside() freed it. */
-		dev_put(od->real);
-		oobnet_dev_count(od, OOBNET_TX_DROP);
-		return;
-	}
-	skb_set_queue_mapping(skb, OOBNET_XMIT_QUEUE);
-
-	spin_lock_irqsave(&od->tx_queue.lock, flags);
-	if (unlikely(od->tx_closed)) {
-		spin_unlock_irqrestore(&od->tx_queue.lock, flags);
-		oobnet_xmit_drop(od, skb);
-		return;
-	}
-	__skb_queue_tail(&od->tx_queue, skb);
-	spin_unlock_irqrestore(&od->tx_queue.lock, flags);
-	wake_up(&od->tx_wait);
-}
-
 /*
  * The driver stopped the queue (its ring is full) or the stack froze it.
  * Byte queue limits do not hold oob frames back: they bound the latency
@@ -120,8 +95,12 @@ static bool oobnet_xmit_stopped(const struct netdev_queue *txq)
 	return netif_xmit_frozen_or_drv_stopped(txq);
 }
 
-/* Sends @skb, or returns false when the queue is stopped and keeps it. */
-static bool oobnet_xmit_one(struct oobnet_dev *od, struct sk_buff *skb)
+/*
+ * Sends @skb, or returns false when the queue is stopped and keeps it.
+ * @direct: the caller is the sender, not the TX thread.
+ */
+static bool oobnet_xmit_one(struct oobnet_dev *od, struct sk_buff *skb,
+			    bool direct)
 {
 	struct net_device *real = od->real;
 	struct netdev_queue *txq = netdev_get_tx_queue(real, OOBNET_XMIT_QUEUE);
@@ -146,8 +125,65 @@ static bool oobnet_xmit_one(struct oobnet_dev *od, struct sk_buff *skb)
 
 	trace_oobnet_tx_xmit(real, len, ret);
 	oobnet_dev_count(od, ret == NETDEV_TX_OK ? OOBNET_TX_OOB : OOBNET_TX_DROP);
+	if (ret == NETDEV_TX_OK && direct)
+		oobnet_dev_count(od, OOBNET_TX_DIRECT);
 	dev_put(real);
 	return true;
+}
+
+/* Queues @skb for the TX thread, in order behind what waits there. */
+static void oobnet_xmit_enqueue(struct oobnet_dev *od, struct sk_buff *skb)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&od->tx_queue.lock, flags);
+	if (unlikely(od->tx_closed)) {
+		spin_unlock_irqrestore(&od->tx_queue.lock, flags);
+		oobnet_xmit_drop(od, skb);
+		return;
+	}
+	__skb_queue_tail(&od->tx_queue, skb);
+	spin_unlock_irqrestore(&od->tx_queue.lock, flags);
+	wake_up(&od->tx_wait);
+}
+
+/*
+ * A sender on the oob stage sends @skb itself when the driver is free and
+ * nothing is queued before it; true when @skb is taken care of (sent, or
+ * queued in order while the queue is stopped).
+ */
+static bool oobnet_xmit_direct(struct oobnet_dev *od, struct sk_buff *skb)
+{
+	if (!running_oob() || !spin_trylock(&od->xmit_lock))
+		return false;
+	if (READ_ONCE(od->tx_closed) || !skb_queue_empty_lockless(&od->tx_queue) ||
+	    !oobnet_xmit_one(od, skb, true))
+		oobnet_xmit_enqueue(od, skb);
+	spin_unlock(&od->xmit_lock);
+	return true;
+}
+
+/**
+ * oobnet_xmit_queue() - Send a packet from the oob stage
+ * @od: the oob-capable device's state
+ * @skb: the packet, skb->dev its port, referenced by the caller, which
+ *	this takes over
+ *
+ * From the caller's context when it runs on the oob stage and the driver
+ * is free, else through the TX thread.
+ */
+void oobnet_xmit_queue(struct oobnet_dev *od, struct sk_buff *skb)
+{
+	skb = oobnet_xmit_untangle(od, skb);
+	if (unlikely(!skb)) {
+		/* __vlan_hwaccel_push_inside() freed it. */
+		dev_put(od->real);
+		oobnet_dev_count(od, OOBNET_TX_DROP);
+		return;
+	}
+	skb_set_queue_mapping(skb, OOBNET_XMIT_QUEUE);
+	if (!oobnet_xmit_direct(od, skb))
+		oobnet_xmit_enqueue(od, skb);
 }
 
 static bool oobnet_xmit_can_go(struct oobnet_dev *od)
@@ -158,28 +194,46 @@ static bool oobnet_xmit_can_go(struct oobnet_dev *od)
 	return !oobnet_xmit_stopped(txq) || kthread_should_stop();
 }
 
+/*
+ * Sends what is queued, in order, until the driver stops the queue; the
+ * rest goes back to the head of the queue.  True when that happened.
+ */
+static bool oobnet_xmit_batch(struct oobnet_dev *od)
+{
+	struct sk_buff_head batch;
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	__skb_queue_head_init(&batch);
+	spin_lock(&od->xmit_lock);
+	oobnet_skb_queue_take(&od->tx_queue, &batch);
+	while ((skb = __skb_dequeue(&batch))) {
+		if (!oobnet_xmit_one(od, skb, false)) {
+			__skb_queue_head(&batch, skb);
+			break;
+		}
+	}
+	if (!skb_queue_empty(&batch)) {
+		spin_lock_irqsave(&od->tx_queue.lock, flags);
+		skb_queue_splice(&batch, &od->tx_queue);
+		spin_unlock_irqrestore(&od->tx_queue.lock, flags);
+		spin_unlock(&od->xmit_lock);
+		return true;
+	}
+	spin_unlock(&od->xmit_lock);
+	return false;
+}
+
 static int oobnet_xmit_thread(void *arg)
 {
 	struct oobnet_dev *od = arg;
-	struct sk_buff_head batch;
-	struct sk_buff *skb;
 
-	__skb_queue_head_init(&batch);
 	oob_stage_enter();
 	while (!kthread_should_stop()) {
-		if (skb_queue_empty(&batch)) {
-			wait_event_idle(od->tx_wait,
-					!skb_queue_empty_lockless(&od->tx_queue) ||
-					kthread_should_stop());
-			oobnet_skb_queue_take(&od->tx_queue, &batch);
-		}
-		while ((skb = __skb_dequeue(&batch))) {
-			if (!oobnet_xmit_one(od, skb)) {
-				__skb_queue_head(&batch, skb);
-				break;
-			}
-		}
-		if (skb_queue_empty(&batch))
+		wait_event_idle(od->tx_wait,
+				!skb_queue_empty_lockless(&od->tx_queue) ||
+				kthread_should_stop());
+		if (!oobnet_xmit_batch(od))
 			continue;
 		/*
 		 * Stopped: the driver's completion wakes us through the
@@ -190,9 +244,6 @@ static int oobnet_xmit_thread(void *arg)
 			oobnet_dev_count(od, OOBNET_TX_STALLED);
 	}
 	oob_stage_leave();
-
-	while ((skb = __skb_dequeue(&batch)))
-		oobnet_xmit_drop(od, skb);
 	return 0;
 }
 
@@ -212,6 +263,7 @@ int oobnet_xmit_start(struct oobnet_dev *od)
 
 	skb_queue_head_init(&od->tx_queue);
 	init_waitqueue_head(&od->tx_wait);
+	spin_lock_init(&od->xmit_lock);
 	t = kthread_create(oobnet_xmit_thread, od, "oobnet-tx/%s",
 			   od->real->name);
 	if (IS_ERR(t))
@@ -233,6 +285,9 @@ void oobnet_xmit_stop(struct oobnet_dev *od)
 	spin_lock_irqsave(&od->tx_queue.lock, flags);
 	od->tx_closed = true;
 	spin_unlock_irqrestore(&od->tx_queue.lock, flags);
+	/* A direct sender that saw the device open is done after this. */
+	spin_lock(&od->xmit_lock);
+	spin_unlock(&od->xmit_lock);
 	kthread_stop(od->tx_thread);
 	while ((skb = skb_dequeue(&od->tx_queue)))
 		oobnet_xmit_drop(od, skb);

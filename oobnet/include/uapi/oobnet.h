@@ -54,4 +54,41 @@ struct oobnet_rx_prog {
  */
 #define OOBNET_SIOC_SOLICIT	_IOW(0x8F, 0x11, struct in_addr)
 
+/**
+ * struct oobnet_mmsg - A batch of oob sends or receives
+ * @msgs: address of an array of @vlen struct oob_msghdr, one per packet;
+ *	each is used and written back as by OOB_SIOC_SENDMSG and
+ *	OOB_SIOC_RECVMSG, except that its @flags may carry MSG_TRUNC only and
+ *	its @timeout_ns is not read: the batch's apply
+ * @vlen: how many, 1 to 1024
+ * @flags: MSG_DONTWAIT or 0
+ * @timeout_ns: as in struct oob_msghdr, for the batch: a receive waits for
+ *	its first packet only and then takes what is queued; a send waits
+ *	for a buffer for each packet
+ * @count: written back: how many entries of @msgs were done
+ * @reserved: 0
+ */
+struct oobnet_mmsg {
+	__u64	msgs;
+	__u32	vlen;
+	__u32	flags;
+	__s64	timeout_ns;
+	__u32	count;
+	__u32	reserved;
+};
+
+/*
+ * ioctl(oob_fd, OOBNET_SIOC_SENDMMSG or OOBNET_SIOC_RECVMMSG,
+ * struct oobnet_mmsg *) is to OOB_SIOC_SENDMSG and OOB_SIOC_RECVMSG what
+ * sendmmsg() and recvmmsg() (with MSG_WAITFORONE) are to sendmsg() and
+ * recvmsg(): one call on the oob stage for up to 1024 packets.  Returns 0
+ * with @count at least 1 when an entry was done: an error after the first
+ * entry ends the batch there and is not reported (a receive finding no
+ * more packets queued ends it too).  Else fails with the first entry's
+ * error, as OOB_SIOC_SENDMSG and OOB_SIOC_RECVMSG do, or EINVAL for a bad
+ * @vlen, @flags, @reserved or entry flags, EFAULT for a bad address.
+ */
+#define OOBNET_SIOC_SENDMMSG	_IOWR(0x8F, 0x12, struct oobnet_mmsg)
+#define OOBNET_SIOC_RECVMMSG	_IOWR(0x8F, 0x13, struct oobnet_mmsg)
+
 #endif /* _UAPI_OOBNET_H */

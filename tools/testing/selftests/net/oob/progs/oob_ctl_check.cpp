@@ -26,9 +26,10 @@
 //       With DEV down, oob_port=1 fails with ENETDOWN (and oob_pool has no
 //       pool to show: it reads empty); once DEV is up again it succeeds.
 //   oob-ctl-check threads NS DEV
-//       DEV's port has an RX thread oobnet-rx/DEV and, for an oob-capable
-//       driver only, a TX thread oobnet-tx/DEV, SCHED_FIFO at rx_prio and
-//       tx_prio (51 above 50 by default) on thread_cpu.  The parameters
+//       DEV's port has an RX thread oobnet-rx/DEV, a relay thread
+//       oobnet-ib/DEV and, for an oob-capable driver only, a TX thread
+//       oobnet-tx/DEV, SCHED_FIFO at rx_prio, relay_prio and tx_prio (49
+//       below 50 below 51 by default) on thread_cpu.  The parameters
 //       are taken when the first port comes up, not while it is up, and
 //       clamped there: priorities to 1..99, pool_max to 16..4096, and a
 //       thread_cpu naming no online CPU means any.  A port DEV has already
@@ -442,12 +443,14 @@ std::vector<pid_t> wait_tasks(const std::string &comm, std::size_t want)
 struct want_threads {
 	int rx_prio = 0;
 	int tx_prio = 0;
+	int relay_prio = 0;
 	std::set<int> cpus;
 };
 
 struct thread_pids {
 	pid_t rx = -1;
 	pid_t tx = -1;
+	pid_t relay = -1;
 };
 
 // Checks the threads of dev's port against want; their pids.
@@ -472,6 +475,7 @@ thread_pids check_threads(const std::string &dev, bool oob_io, const want_thread
 		return found[0];
 	};
 	pids.rx = one("oobnet-rx/" + dev, want.rx_prio);
+	pids.relay = one("oobnet-ib/" + dev, want.relay_prio);
 	if (oob_io) {
 		pids.tx = one("oobnet-tx/" + dev, want.tx_prio);
 	} else {
@@ -509,7 +513,8 @@ int threads(const std::string &ns, const std::string &dev)
 	};
 	want_threads found_as;
 	bool oob_io = false;
-	const std::vector<std::string> names{"pool_max", "rx_prio", "tx_prio", "thread_cpu"};
+	const std::vector<std::string> names{"pool_max", "rx_prio", "tx_prio", "relay_prio",
+					     "thread_cpu"};
 	std::map<std::string, std::string> original;
 	for (const auto &name : names)
 		original[name] = param(name);
@@ -530,50 +535,59 @@ int threads(const std::string &ns, const std::string &dev)
 		oob_io = value_of(on::device_counters(ns, dev), "oob_io") == 1;
 		pool0 = pool();
 		found_as = {clamp_prio(saved->at("rx_prio")), clamp_prio(saved->at("tx_prio")),
-			    cpus_for(saved->at("thread_cpu"))};
-		std::printf("# %s: %s driver, oob_pool %s; rx_prio %s tx_prio %s thread_cpu %s\n",
+			    clamp_prio(saved->at("relay_prio")), cpus_for(saved->at("thread_cpu"))};
+		std::printf("# %s: %s driver, oob_pool %s; rx_prio %s tx_prio %s relay_prio %s "
+			    "thread_cpu %s\n",
 			    dev.c_str(), oob_io ? "oob-capable" : "in-band", pool0.c_str(),
 			    saved->at("rx_prio").c_str(), saved->at("tx_prio").c_str(),
-			    saved->at("thread_cpu").c_str());
+			    saved->at("relay_prio").c_str(), saved->at("thread_cpu").c_str());
 		const auto first = check_threads(dev, oob_io, found_as, "as found");
 		if (oob_io && saved->at("rx_prio") == "50" && saved->at("tx_prio") == "51")
 			check(found_as.tx_prio > found_as.rx_prio,
 			      "defaults: the TX thread runs above the RX thread");
+		if (saved->at("rx_prio") == "50" && saved->at("relay_prio") == "49")
+			check(found_as.relay_prio < found_as.rx_prio,
+			      "defaults: the relay thread runs below the RX thread");
 
 		// Taken when the first port comes up: not by a running one.
 		set_param("rx_prio", "70");
 		set_param("tx_prio", "71");
+		set_param("relay_prio", "69");
 		set_param("thread_cpu", std::to_string(last_cpu));
 		set_param("pool_max", "16");
 		const auto same =
 			check_threads(dev, oob_io, found_as, "parameters changed under the port");
-		check(same.rx == first.rx && same.tx == first.tx,
+		check(same.rx == first.rx && same.tx == first.tx && same.relay == first.relay,
 		      "the running threads were left alone");
 		check(pool() == pool0, "the pool was left alone: " + pool());
 
 		cycle();
-		const auto again = check_threads(dev, oob_io, {70, 71, {last_cpu}}, "port again");
-		check(again.rx != first.rx, "the port came back with a new RX thread");
+		const auto again =
+			check_threads(dev, oob_io, {70, 71, 69, {last_cpu}}, "port again");
+		check(again.rx != first.rx && again.relay != first.relay,
+		      "the port came back with new RX and relay threads");
 		check(pool() == "16 " + page_size(), "pool_max=16 taken: oob_pool " + pool());
 
 		// Out of the documented ranges: clamped when taken.
 		set_param("rx_prio", "0");
 		set_param("tx_prio", "1000");
+		set_param("relay_prio", "0");
 		set_param("thread_cpu", "99999");
 		set_param("pool_max", "1");
 		cycle();
-		check_threads(dev, oob_io, {1, 99, any_cpu},
-			      "rx_prio=0 tx_prio=1000 thread_cpu=99999 (no such CPU)");
+		check_threads(dev, oob_io, {1, 99, 1, any_cpu},
+			      "rx_prio=0 tx_prio=1000 relay_prio=0 thread_cpu=99999 (no such CPU)");
 		check(pool() == "16 " + page_size(),
 		      "pool_max=1 clamped to 16: oob_pool " + pool());
 
 		set_param("rx_prio", "20");
 		set_param("tx_prio", "30");
+		set_param("relay_prio", "1000");
 		set_param("thread_cpu", "-5");
 		set_param("pool_max", "100000");
 		cycle();
-		check_threads(dev, oob_io, {20, 30, any_cpu},
-			      "rx_prio=20 tx_prio=30 thread_cpu=-5");
+		check_threads(dev, oob_io, {20, 30, 99, any_cpu},
+			      "rx_prio=20 tx_prio=30 relay_prio=1000 thread_cpu=-5");
 		check(pool() == "4096 " + page_size(),
 		      "pool_max=100000 clamped to 4096: oob_pool " + pool());
 	}

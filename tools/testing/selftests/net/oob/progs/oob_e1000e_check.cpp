@@ -11,7 +11,8 @@
 //       it had to map (tx_oob_mapped), received at least COUNT frames on
 //       its page pool (rx_oob_frames) with no oob head missing; oobnet
 //       polled each device (rx_polls) and sent COUNT frames from the oob
-//       stage (tx_oob), none in-band.
+//       stage (tx_oob), each by the sending task itself (tx_direct), none
+//       in-band.
 //   oob-e1000e-check refusals NS DEV
 //       DEV an oob port: an MTU change and a ring size change get EBUSY
 //       and change nothing; with the port off both work (and are undone).
@@ -125,6 +126,12 @@ int path(const std::string &ns_a, const std::string &dev_a, const std::string &n
 		      dev + ": oobnet polled it " + std::to_string(polls) + " times and sent " +
 			      std::to_string(oob) + " from the oob stage, " +
 			      std::to_string(inband) + " in-band");
+		// One sender at a time on an idle ring: each called the driver
+		// itself, none handed its frame to the TX thread.
+		const auto direct = delta(x->oobnet, y->oobnet, "tx_direct");
+		check(direct == count, dev + ": " + std::to_string(direct) +
+					       " frames sent by the sending task itself (want " +
+					       std::to_string(count) + ")");
 	}
 	return oob::checks::exit_code();
 }

@@ -53,14 +53,24 @@
 //       the rest is dropped, counted in the socket's rx_drop and DEV_B's
 //       rx_drop_rcvbuf.
 //   oob-udp-check sndbuf NS_A DEV_A IP_A IP_B
-//       SO_SNDBUF bounds what a sender has in flight: with DEV_A's in-band
-//       relay held off (a stock driver only), non-blocking sends stop with
+//       SO_SNDBUF bounds what a sender has in flight: with DEV_A's relay
+//       thread held off (a stock driver only), non-blocking sends stop with
 //       EAGAIN while the pool has room (tx_nobuf unchanged), after one
 //       datagram with the smallest SO_SNDBUF, after about SO_SNDBUF/2 bytes
 //       of buffers with 64 KiB; a blocking send then goes.
 //   oob-udp-check frag-timeout NS_A DEV_A IP_A NS_B DEV_B IP_B
 //       frag_timeout_ms over its range is clamped to 30 s: a lone fragment
 //       outlives the default second and 20 s, and expires within 45 s.
+//   oob-udp-check batch NS_A DEV_A IP_A NS_B IP_B
+//       OOBNET_SIOC_SENDMMSG sends 40 datagrams in one call, in order;
+//       OOBNET_SIOC_RECVMMSG takes them 16 at a time (16, 16, 8, then
+//       EAGAIN), each with its length, a short buffer's with MSG_TRUNC;
+//       an empty queue waits for the batch's timeout (ETIMEDOUT); a bad
+//       entry after the first ends the batch there, the first one's error
+//       is the call's (EFAULT); bad vlen, flags, reserved and entry flags
+//       are EINVAL and send nothing.  With DEV_A oob-capable, the idle
+//       sends went out from the sender itself (tx_direct).
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -107,6 +117,7 @@
 #include "oob/mac.hpp"
 #include "oob/netns.hpp"
 #include "oob/oobnet.hpp"
+#include "oob/process.hpp"
 #include "oob/sched.hpp"
 
 namespace {
@@ -1061,6 +1072,204 @@ bool wait_for(const std::function<bool()> &f, std::chrono::milliseconds wait,
 	}
 }
 
+// OOBNET_SIOC_SENDMMSG or RECVMMSG on fd with vlen entries at msgs: 0
+// and the batch's count, or the errno.
+std::pair<int, std::uint32_t> mmsg_call(int fd, unsigned long cmd, void *msgs, std::uint32_t vlen,
+					std::uint32_t flags = 0, std::int64_t timeout_ns = 0,
+					std::uint32_t reserved = 0)
+{
+	oobnet_mmsg b{};
+	b.msgs = reinterpret_cast<std::uintptr_t>(msgs);
+	b.vlen = vlen;
+	b.flags = flags;
+	b.timeout_ns = timeout_ns;
+	b.reserved = reserved;
+	if (::ioctl(fd, cmd, &b) != 0)
+		return {errno, 0};
+	return {0, b.count};
+}
+
+std::string errno_text(int err)
+{
+	return err != 0 ? std::strerror(err) : "done";
+}
+
+int batch_check(const std::string &ns_a, const std::string &dev_a, const std::string &ip_a,
+		const std::string &ns_b, const std::string &ip_b)
+{
+	constexpr std::size_t sent = 40;
+	constexpr std::size_t per_call = 16;
+	std::optional<on::udp_socket> rx;
+	{
+		const oob::netns::scoped_enter in(ns_b);
+		rx.emplace();
+		// Room for all 41 datagrams, whatever their buffers' truesize.
+		const int room = 1 << 20;
+		oob::check_syscall("SO_RCVBUFFORCE", ::setsockopt, rx->fd(), SOL_SOCKET,
+				   SO_RCVBUFFORCE, &room, sizeof(room));
+		rx->bind(ip_b, oob_port);
+	}
+	const oob::netns::scoped_enter in(ns_a);
+	on::udp_socket tx;
+	tx.bind(ip_a, 0);
+	tx.connect(ip_b, oob_port);
+	// The next hop cached, so that every datagram takes the oob path.
+	for (int i = 0; i < 50 && !on::solicit(tx, ip_b); i++)
+		std::this_thread::sleep_for(100ms);
+	const auto before = on::device_counters(dev_a);
+
+	// Refused batches, each sending nothing.
+	std::array<std::byte, payload_len> one{};
+	iovec iov{one.data(), one.size()};
+	std::array<oob_msghdr, 2> msgs{};
+	for (auto &m : msgs) {
+		m.iov = reinterpret_cast<std::uintptr_t>(&iov);
+		m.iovlen = 1;
+	}
+	const auto refused = [&](const char *what, int want, const std::pair<int, std::uint32_t> &r) {
+		check(r.first == want, std::string(what) + ": " + errno_text(r.first) + " (want " +
+					       std::strerror(want) + ")");
+	};
+	refused("SENDMMSG with vlen 0", EINVAL,
+		mmsg_call(tx.fd(), OOBNET_SIOC_SENDMMSG, msgs.data(), 0));
+	refused("SENDMMSG with vlen 1025", EINVAL,
+		mmsg_call(tx.fd(), OOBNET_SIOC_SENDMMSG, msgs.data(), 1025));
+	refused("SENDMMSG with MSG_PEEK", EINVAL,
+		mmsg_call(tx.fd(), OOBNET_SIOC_SENDMMSG, msgs.data(), 2, MSG_PEEK));
+	refused("SENDMMSG with reserved set", EINVAL,
+		mmsg_call(tx.fd(), OOBNET_SIOC_SENDMMSG, msgs.data(), 2, 0, 0, 1));
+	msgs[0].flags = MSG_DONTWAIT;
+	refused("SENDMMSG with MSG_DONTWAIT in an entry", EINVAL,
+		mmsg_call(tx.fd(), OOBNET_SIOC_SENDMMSG, msgs.data(), 2));
+	msgs[0].flags = 0;
+	refused("SENDMMSG of entries at a bad address", EFAULT,
+		mmsg_call(tx.fd(), OOBNET_SIOC_SENDMMSG, reinterpret_cast<void *>(8), 2));
+	msgs[0].iov = 8; // the first entry's data at a bad address
+	refused("SENDMMSG whose first entry is bad", EFAULT,
+		mmsg_call(tx.fd(), OOBNET_SIOC_SENDMMSG, msgs.data(), 2));
+	msgs[0].iov = reinterpret_cast<std::uintptr_t>(&iov);
+	long long tx_count = value_of(on::socket_counters(tx.inode()), "tx");
+	check(tx_count == 0, "the refused batches sent nothing: tx " + std::to_string(tx_count));
+
+	// A bad entry after the first: the batch ends there, with its count.
+	msgs[1].iov = 8;
+	const auto partial = mmsg_call(tx.fd(), OOBNET_SIOC_SENDMMSG, msgs.data(), 2);
+	check(partial.first == 0 && partial.second == 1,
+	      "SENDMMSG whose second entry is bad: " + errno_text(partial.first) + ", count " +
+		      std::to_string(partial.second) + " (want done, 1)");
+
+	// 40 datagrams in one call, numbered 1 to 40 (the one above was 0).
+	on::batch out(sent, payload_len);
+	for (std::size_t i = 0; i < sent; i++) {
+		const auto p = payload(static_cast<std::uint32_t>(i + 1));
+		std::memcpy(out.buffer(i).data(), p.data(), p.size());
+		out.set_length(i, p.size());
+	}
+	const auto went = tx.send_batch(out, sent, on::timeout::after(wait_limit));
+	check(went == sent, "SENDMMSG of 40 datagrams sent " + std::to_string(went));
+
+	const oob::netns::scoped_enter in_b(ns_b);
+	// Everything queued: the receiver's queue stops growing.
+	long long queued = -1;
+	int same = 0;
+	(void)wait_for(
+		[&] {
+			const auto now = value_of(on::socket_counters(rx->inode()), "rx_queued");
+			same = now > 0 && now == queued ? same + 1 : 0;
+			queued = now;
+			return same >= 3;
+		},
+		10s, 100ms);
+
+	on::batch in_b16(per_call, payload_len);
+	std::vector<std::size_t> got;
+	std::uint32_t want_seq = 0;
+	bool in_order = true;
+	bool lengths = true;
+	bool truncations = true;
+	for (;;) {
+		std::size_t n = 0;
+		try {
+			n = rx->recv_batch(in_b16, on::timeout::none());
+		} catch (const std::system_error &e) {
+			check(e.code().value() == EAGAIN,
+			      std::string("RECVMMSG once all was read: ") + e.what() +
+				      " (want EAGAIN)");
+			break;
+		}
+		got.push_back(n);
+		for (std::size_t i = 0; i < n; i++) {
+			const auto pkt = in_b16.packet(i);
+			std::uint32_t seq = 0;
+			std::memcpy(&seq, pkt.data(), sizeof(seq));
+			in_order = in_order && ntohl(seq) == want_seq++;
+			lengths = lengths && pkt.size() == payload_len;
+			truncations = truncations && !in_b16.truncated(i);
+		}
+		if (got.size() > 4)
+			break;
+	}
+	const std::vector<std::size_t> want_calls{per_call, per_call, sent + 1 - 2 * per_call};
+	std::string calls;
+	for (const auto n : got)
+		calls += (calls.empty() ? "" : " ") + std::to_string(n);
+	check(got == want_calls, "RECVMMSG of 16 took " + calls + " (want 16 16 9)");
+	check(in_order && want_seq == sent + 1,
+	      "the datagrams came in the order sent, " + std::to_string(want_seq) + " of them");
+	check(lengths && truncations, "each with its length, none truncated");
+
+	// A short buffer: the datagram's whole length, and MSG_TRUNC.
+	{
+		const oob::netns::scoped_enter back(ns_a);
+		tx.send(payload(99), on::timeout::after(wait_limit));
+	}
+	on::batch small(2, 8);
+	const auto n = rx->recv_batch(small, on::timeout::after(wait_limit));
+	check(n == 1 && small.truncated(0) && small.packet(0).size() == 8,
+	      "a 64-byte datagram into an 8-byte buffer: " + std::to_string(n) +
+		      " packet, truncated " + std::to_string(static_cast<int>(small.truncated(0))));
+
+	// Nothing queued: the timeout, then MSG_DONTWAIT.
+	const auto t0 = std::chrono::steady_clock::now();
+	std::pair<int, std::uint32_t> waited{};
+	{
+		std::array<std::byte, payload_len> buf{};
+		iovec riov{buf.data(), buf.size()};
+		oob_msghdr m{};
+		m.iov = reinterpret_cast<std::uintptr_t>(&riov);
+		m.iovlen = 1;
+		waited = mmsg_call(rx->fd(), OOBNET_SIOC_RECVMMSG, &m, 1, 0, 200'000'000);
+		const auto took = std::chrono::steady_clock::now() - t0;
+		check(waited.first == ETIMEDOUT && took >= 200ms,
+		      "RECVMMSG on an empty queue with 200 ms: " + errno_text(waited.first) +
+			      " after " +
+			      std::to_string(
+				      std::chrono::duration_cast<std::chrono::milliseconds>(took)
+					      .count()) +
+			      " ms (want ETIMEDOUT after 200 ms)");
+		const auto now = mmsg_call(rx->fd(), OOBNET_SIOC_RECVMMSG, &m, 1, MSG_DONTWAIT);
+		check(now.first == EAGAIN,
+		      "RECVMMSG with MSG_DONTWAIT on an empty queue: " + errno_text(now.first));
+	}
+
+	const auto rx_count = value_of(on::socket_counters(rx->inode()), "rx");
+	check(rx_count == static_cast<long long>(sent + 2),
+	      "the receiver counted rx " + std::to_string(rx_count) + " (want 42)");
+	const oob::netns::scoped_enter back(ns_a);
+	tx_count = value_of(on::socket_counters(tx.inode()), "tx");
+	check(tx_count == static_cast<long long>(sent + 2),
+	      "the sender counted tx " + std::to_string(tx_count) + " (want 42)");
+	const auto after = on::device_counters(dev_a);
+	if (value_of(after, "oob_io") == 1) {
+		const auto direct = delta(before, after, "tx_direct");
+		const auto oob = delta(before, after, "tx_oob");
+		check(direct == oob && oob == static_cast<long long>(sent + 2),
+		      dev_a + ": " + std::to_string(direct) + " of " + std::to_string(oob) +
+			      " oob sends from the sender itself (want 42 of 42)");
+	}
+	return oob::checks::exit_code();
+}
+
 int rcvbuf(const std::string &ns_a, const std::string &ip_a, const std::string &ns_b,
 	   const std::string &dev_b, const std::string &ip_b)
 {
@@ -1162,12 +1371,26 @@ int sndbuf(const std::string &ns_a, const std::string &dev_a, const std::string 
 	burst small, big;
 	bool recovered = false;
 	std::string error;
+	// The device's relay thread, on CPU 0 for the test: a sender there
+	// above its priority keeps it off until the sender blocks, so nothing
+	// it sent comes back meanwhile.
+	const auto relay = oob::tasks_named("oobnet-ib/" + dev_a);
+	if (relay.size() != 1)
+		throw std::runtime_error(std::to_string(relay.size()) + " threads oobnet-ib/" +
+					 dev_a + " (want 1)");
+	cpu_set_t relay_cpus;
+	CPU_ZERO(&relay_cpus);
+	oob::check_syscall("sched_getaffinity", ::sched_getaffinity, relay[0], sizeof(relay_cpus),
+			   &relay_cpus);
+	cpu_set_t cpu0;
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	oob::check_syscall("sched_setaffinity", ::sched_setaffinity, relay[0], sizeof(cpu0), &cpu0);
 	std::thread sender([&] {
 		try {
-			// The in-band relay of a stock driver runs on the sender's
-			// CPU: a SCHED_FIFO sender keeps it off until it blocks, so
-			// nothing it sent comes back meanwhile.
-			oob::set_realtime(0, 10);
+			sched_param sp{};
+			oob::check_syscall("sched_getparam", ::sched_getparam, relay[0], &sp);
+			oob::set_realtime(0, std::min(sp.sched_priority + 10, 99));
 			const oob::netns::scoped_enter in(ns_a);
 			on::udp_socket s;
 			s.bind(ip_a, 0);
@@ -1216,6 +1439,8 @@ int sndbuf(const std::string &ns_a, const std::string &dev_a, const std::string 
 		}
 	});
 	sender.join();
+	oob::check_syscall("sched_setaffinity", ::sched_setaffinity, relay[0], sizeof(relay_cpus),
+			   &relay_cpus);
 	check(error.empty(), "sender: " + (error.empty() ? std::string("no error") : error));
 	const auto text = [](const burst &b) {
 		return std::to_string(b.sent) + " sends, then EAGAIN; tx_nobuf +" +
@@ -1333,7 +1558,8 @@ int usage()
 		     "       oob-udp-check msg-flags NS IP_PEER\n"
 		     "       oob-udp-check rcvbuf NS_A IP_A NS_B DEV_B IP_B\n"
 		     "       oob-udp-check sndbuf NS_A DEV_A IP_A IP_B\n"
-		     "       oob-udp-check frag-timeout NS_A DEV_A IP_A NS_B DEV_B IP_B\n");
+		     "       oob-udp-check frag-timeout NS_A DEV_A IP_A NS_B DEV_B IP_B\n"
+		     "       oob-udp-check batch NS_A DEV_A IP_A NS_B IP_B\n");
 	return 2;
 }
 
@@ -1371,6 +1597,8 @@ int main(int argc, char **argv)
 			return rcvbuf(args[1], args[2], args[3], args[4], args[5]);
 		if (args.size() == 5 && args[0] == "sndbuf")
 			return sndbuf(args[1], args[2], args[3], args[4]);
+		if (args.size() == 6 && args[0] == "batch")
+			return batch_check(args[1], args[2], args[3], args[4], args[5]);
 		if (args.size() == 7 && args[0] == "frag-timeout")
 			return frag_timeout(args[1], args[2], args[3], args[4], args[5], args[6]);
 	} catch (const std::exception &e) {

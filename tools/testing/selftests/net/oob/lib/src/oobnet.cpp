@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "oob/oobnet.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <cerrno>
@@ -337,6 +338,68 @@ received socket::recv(std::span<std::byte> buf, timeout t)
 		r.rx_time = std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 	}
 	return r;
+}
+
+batch::batch(std::size_t n, std::size_t size)
+    : size_(size), data_(n * size), iov_(n), msgs_(n)
+{
+	if (n == 0 || n > 1024)
+		throw std::invalid_argument("a batch holds 1 to 1024 packets");
+	for (std::size_t i = 0; i < n; i++) {
+		iov_[i] = {data_.data() + i * size, size};
+		msgs_[i].iov = reinterpret_cast<std::uintptr_t>(&iov_[i]);
+		msgs_[i].iovlen = 1;
+	}
+}
+
+std::span<std::byte> batch::buffer(std::size_t i)
+{
+	return std::span(data_).subspan(i * size_, size_);
+}
+
+void batch::set_length(std::size_t i, std::size_t len)
+{
+	if (len > size_)
+		throw std::invalid_argument("a packet longer than its batch buffer");
+	iov_.at(i).iov_len = len;
+}
+
+std::span<const std::byte> batch::packet(std::size_t i) const
+{
+	const auto &m = msgs_.at(i);
+	return std::span(data_).subspan(i * size_, std::min<std::size_t>(m.count, size_));
+}
+
+bool batch::truncated(std::size_t i) const
+{
+	return (msgs_.at(i).flags & MSG_TRUNC) != 0;
+}
+
+std::size_t socket::send_batch(batch &b, std::size_t count, timeout t)
+{
+	if (count == 0 || count > b.capacity())
+		throw std::invalid_argument("send_batch: 1 to capacity() packets");
+	oobnet_mmsg req{};
+	req.msgs = reinterpret_cast<std::uintptr_t>(b.msgs_.data());
+	req.vlen = static_cast<std::uint32_t>(count);
+	req.timeout_ns = t.ns;
+	check_syscall("OOBNET_SIOC_SENDMMSG", ::ioctl, fd_.get(), OOBNET_SIOC_SENDMMSG, &req);
+	return req.count;
+}
+
+std::size_t socket::recv_batch(batch &b, timeout t)
+{
+	for (std::size_t i = 0; i < b.capacity(); i++) {
+		b.iov_[i].iov_len = b.size_;
+		b.msgs_[i].flags = MSG_TRUNC;
+		b.msgs_[i].count = 0;
+	}
+	oobnet_mmsg req{};
+	req.msgs = reinterpret_cast<std::uintptr_t>(b.msgs_.data());
+	req.vlen = static_cast<std::uint32_t>(b.capacity());
+	req.timeout_ns = t.ns;
+	check_syscall("OOBNET_SIOC_RECVMMSG", ::ioctl, fd_.get(), OOBNET_SIOC_RECVMMSG, &req);
+	return req.count;
 }
 
 ino_t socket::inode() const

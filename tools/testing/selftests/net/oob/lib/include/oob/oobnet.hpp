@@ -13,12 +13,15 @@
 #include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <linux/bpf.h>
+#include <linux/net_oob.h>
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include "oob/fd.hpp"
 
@@ -99,7 +102,31 @@ struct received {
 	std::optional<std::chrono::nanoseconds> rx_time;
 };
 
-// An oob socket: its I/O goes through OOB_SIOC_SENDMSG / RECVMSG.
+// Up to n packets of at most size bytes each for one batch call
+// (OOBNET_SIOC_SENDMMSG / RECVMMSG): buffers and requests are set up here,
+// once, so that the calls allocate nothing.
+class batch {
+public:
+	batch(std::size_t n, std::size_t size);
+	[[nodiscard]] std::size_t capacity() const { return msgs_.size(); }
+	// The whole buffer of packet i, to fill before a send.
+	[[nodiscard]] std::span<std::byte> buffer(std::size_t i);
+	// Packet i is the first len bytes of its buffer, for the next send.
+	void set_length(std::size_t i, std::size_t len);
+	// After a receive: packet i, and whether it was longer than its buffer.
+	[[nodiscard]] std::span<const std::byte> packet(std::size_t i) const;
+	[[nodiscard]] bool truncated(std::size_t i) const;
+
+private:
+	friend class socket;
+	std::size_t size_;
+	std::vector<std::byte> data_;
+	std::vector<iovec> iov_;
+	std::vector<oob_msghdr> msgs_;
+};
+
+// An oob socket: its I/O goes through OOB_SIOC_SENDMSG / RECVMSG, or
+// OOBNET_SIOC_SENDMMSG / RECVMMSG for a batch.
 class socket {
 public:
 	socket(int domain, int type, int protocol, bool nonblock);
@@ -108,6 +135,13 @@ public:
 			 const sockaddr *dest = nullptr, socklen_t destlen = 0);
 	// Receives one datagram or frame into buf.
 	received recv(std::span<std::byte> buf, timeout t = timeout::forever());
+	// Sends packets 0 to count - 1 of b (count at most b.capacity()) to
+	// the default destination in one call, each waiting for a buffer up
+	// to t: how many went, at least 1 (else it throws the first's error).
+	std::size_t send_batch(batch &b, std::size_t count, timeout t = timeout::forever());
+	// Receives up to b.capacity() packets into b in one call: waits up to
+	// t for the first, then takes those already queued; how many came.
+	std::size_t recv_batch(batch &b, timeout t = timeout::forever());
 	[[nodiscard]] int fd() const { return fd_.get(); }
 	[[nodiscard]] ino_t inode() const;
 
