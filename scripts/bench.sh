@@ -20,6 +20,7 @@
 # OOB_BENCH_WARMUP (1000), OOB_BENCH_REPS (3), OOB_BENCH_PAIRS
 # (e1000e,virtio), OOB_BENCH_CPU (the vCPU of the measuring ends and of
 # oobnet's threads, default 1; -1 leaves oobnet's threads unpinned),
+# OOB_BENCH_ONLY (rtt or tput: only those cells, for a quick look),
 # OOB_TCG_THREAD (single or multi, see boot.sh),
 # OOB_BOOT_TIMEOUT (seconds, default 6 h), OOB_BENCH_COST (1: measure the
 # cost when unused first, the default; 0: skip it), and cost.sh's
@@ -44,7 +45,9 @@ kobj=$build/cost/patched
 OOB_KSRC=$build/linux OOB_KOBJ=$kobj OOB_KFRAGS="base net oob" \
 	"$top/scripts/kernel.sh" "$top" "$build"
 mkdir -p "$perf/oobnet"
-rsync -a "$top/oobnet/" "$perf/oobnet/"
+# Copied files get the time of the copy: a make right after an edit must
+# not find them older than their objects (-c: only what changed is copied).
+rsync -rlc "$top/oobnet/" "$perf/oobnet/"
 make -s -C "$kobj" M="$perf/oobnet" CC="ccache gcc" modules
 OOB_MODULE=$perf/oobnet/oobnet.ko OOB_INITRAMFS=$perf/initramfs.cpio \
 	"$top/scripts/initramfs.sh" "$top" "$build" > /dev/null
@@ -66,7 +69,7 @@ OOB_KERNEL=$kobj/arch/x86/boot/bzImage OOB_INITRAMFS=$perf/initramfs.cpio \
 OOB_RUN=$perf/run OOB_BOOT_TIMEOUT=${OOB_BOOT_TIMEOUT:-21600} \
 	"$top/scripts/boot.sh" "$build" bench oob.bench.count="$count" \
 	oob.bench.warmup="$warmup" oob.bench.reps="$reps" oob.bench.pairs="$pairs" \
-	oob.bench.cpu="$cpu" > /dev/null
+	oob.bench.cpu="$cpu" ${OOB_BENCH_ONLY:+oob.bench.only=$OOB_BENCH_ONLY} > /dev/null
 cp "$perf/run/results.ktap" "$out/raw.txt"
 cp "$perf/run/console.log" "$out/console.log"
 grep -q '^bench: done' "$out/raw.txt" || die "the benchmark did not finish (see $out)"
@@ -110,6 +113,11 @@ fi
 # Nor is a run whose guest printed a kernel splat (an RCU stall, a WARN...).
 "$build/harness/ktap-summary" --console "$out/console.log" ||
 	die "kernel splat in the benchmark's guest (see $out/console.log)"
+# A partial run (OOB_BENCH_ONLY) is a look, not the latest result.
+if [ -n "${OOB_BENCH_ONLY:-}" ]; then
+	echo "bench: partial run ($OOB_BENCH_ONLY only) in results/$stamp"
+	exit 0
+fi
 ln -sfn "$stamp" "$top/results/latest"
 
 # The README shows the latest table, between its two markers.

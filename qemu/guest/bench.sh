@@ -10,9 +10,10 @@
 #   oob.bench.cpu=N      the vCPU of both measuring ends and of oobnet's
 #                        RX and TX threads (default 1); -1 leaves oobnet's
 #                        threads unpinned (the measuring ends stay on 1)
+#   oob.bench.only=KIND  rtt or tput: only those cells (default both)
 out=/dev/ttyS1
 stty -F $out raw -echo 2>/dev/null
-count=20000 warmup=1000 reps=3 pairs=e1000e,virtio cpu=1
+count=20000 warmup=1000 reps=3 pairs=e1000e,virtio cpu=1 only=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	oob.bench.count=*) count=${arg#*=} ;;
@@ -20,6 +21,7 @@ for arg in $(cat /proc/cmdline); do
 	oob.bench.reps=*) reps=${arg#*=} ;;
 	oob.bench.pairs=*) pairs=${arg#*=} ;;
 	oob.bench.cpu=*) cpu=${arg#*=} ;;
+	oob.bench.only=*) only=${arg#*=} ;;
 	esac
 done
 echo "bench kernel=$(uname -r) cpus=$(nproc) count=$count warmup=$warmup reps=$reps cpu=$cpu" > $out
@@ -27,9 +29,20 @@ insmod /lib/modules/oobnet.ko thread_cpu="$cpu" || { echo "bench: insmod failed"
 pin=$cpu
 [ "$cpu" -ge 0 ] || pin=1
 oob-topo setup > /dev/null || { echo "bench: topology failed" > $out; exit 1; }
+# Where the NICs' interrupts go, for the record.  They stay where the
+# kernel put them: one run with all of them routed to the measuring vCPU
+# (and oob_relay_cpu on the other) was slower in every cell, idle ones too.
+for dev in e1a e1b vta vtb; do
+	n=$(basename "$(/usr/sbin/ip netns exec "oob-$dev" readlink "/sys/class/net/$dev/device")")
+	case $n in virtio*) pat="$n-" ;; *) pat="$dev" ;; esac
+	for irq in $(awk -v p="$pat" 'index($NF, p) == 1 { sub(":", "", $1); print $1 }' /proc/interrupts); do
+		echo "bench irq dev=$dev irq=$irq name=$(awk -v i="$irq:" '$1 == i { print $NF }' /proc/interrupts) cpus=$(cat "/proc/irq/$irq/smp_affinity_list") effective=$(cat "/proc/irq/$irq/effective_affinity_list" 2>/dev/null)" > $out
+	done
+done
 for rep in $(seq 1 "$reps"); do
 	for pair in $(echo "$pairs" | tr , ' '); do
 		for load in idle flood; do
+			[ "$only" != tput ] || break
 			for size in 64 1024; do
 				for mode in udp-inband packet-inband xdp udp-oob raw-oob; do
 					echo "bench cell rep=$rep" >> $out
@@ -41,11 +54,55 @@ for rep in $(seq 1 "$reps"); do
 				done
 			done
 		done
-		# Throughput: 64-byte packets to one socket on one vCPU.
+		# The load taken apart (64 B): the in-band traffic alone, the busy
+		# threads alone.
+		for load in traffic hogs; do
+			[ "$only" != tput ] || break
+			for mode in udp-inband packet-inband xdp udp-oob raw-oob; do
+				echo "bench cell rep=$rep" >> $out
+				oob-bench rtt "$pair" "$mode" --size 64 --count "$count" \
+					--warmup "$warmup" --load "$load" --cpu "$pin" >> $out 2>&1
+				[ $? -le 1 ] ||
+					echo "bench failed rep=$rep pair=$pair mode=$mode size=64 load=$load" >> $out
+			done
+		done
+		# Throughput: 64-byte packets to one socket on one vCPU, with
+		# each stack's sustained rate; the oob stacks also paced at the
+		# in-band stacks' (measured first).
+		udp_rate= raw_rate=
 		for mode in udp-inband packet-inband xdp udp-oob raw-oob; do
+			[ "$only" != rtt ] || break
+			at=
+			[ "$mode" != udp-oob ] || at=$udp_rate
+			[ "$mode" != raw-oob ] || at=$raw_rate
 			echo "bench cell rep=$rep" >> $out
-			oob-bench tput "$pair" "$mode" --size 64 --seconds 5 --cpu "$pin" >> $out 2>&1 ||
+			oob-bench tput "$pair" "$mode" --size 64 --seconds 5 --cpu "$pin" \
+				--sweep 5 ${at:+--at "$at"} > /tmp/tput.out 2>&1
+			rc=$?
+			cat /tmp/tput.out >> $out
+			rate=$(sed -n 's/.* sustained_pps=\([0-9]*\).*/\1/p' /tmp/tput.out)
+			[ "$mode" != udp-inband ] || udp_rate=$rate
+			[ "$mode" != packet-inband ] || raw_rate=$rate
+			[ $rc -eq 0 ] ||
 				echo "bench failed rep=$rep pair=$pair mode=$mode tput" >> $out
+		done
+		# What each stack receives: one fast sender (raw oob) for all.
+		udp_rate= raw_rate=
+		for mode in udp-inband packet-inband xdp udp-oob raw-oob; do
+			[ "$only" != rtt ] || break
+			at=
+			[ "$mode" != udp-oob ] || at=$udp_rate
+			[ "$mode" != raw-oob ] || at=$raw_rate
+			echo "bench cell rep=$rep" >> $out
+			oob-bench tput "$pair" "$mode" --size 64 --seconds 5 --cpu "$pin" \
+				--sender fast --sweep 5 ${at:+--at "$at"} > /tmp/tput.out 2>&1
+			rc=$?
+			cat /tmp/tput.out >> $out
+			rate=$(sed -n 's/.* sustained_pps=\([0-9]*\).*/\1/p' /tmp/tput.out)
+			[ "$mode" != udp-inband ] || udp_rate=$rate
+			[ "$mode" != packet-inband ] || raw_rate=$rate
+			[ $rc -eq 0 ] ||
+				echo "bench failed rep=$rep pair=$pair mode=$mode tput fast" >> $out
 		done
 	done
 done

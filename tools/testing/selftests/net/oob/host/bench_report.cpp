@@ -6,10 +6,11 @@
 //
 //   bench-report RAW META OUTDIR
 //
-// RAW holds the "bench rtt ..." lines, META "key=value" lines describing
-// the run (kernel, config, git revision, emulation).  OUTDIR gets
-// results.json, results.csv (a row per repetition), throughput.csv,
-// table.md and, per
+// RAW holds the "bench rtt ...", "bench tput ..." and "bench sweep ..."
+// lines, META "key=value" lines describing the run (kernel, config, git
+// revision, emulation).  OUTDIR gets results.json, results.csv (a row per
+// repetition), throughput.csv and throughput.json (every trial, with its
+// loss accounting), table.md and, per
 // pair, rtt-PAIR.svg (percentile curves, the stacks overlaid, 64 B) and
 // hist-PAIR.svg (log2 histograms under load, 64 B).
 #include <algorithm>
@@ -71,19 +72,37 @@ std::map<std::string, std::string> key_values(const std::string &words_after)
 	return kv;
 }
 
-// Throughput lines, per pair and stack: one run per repetition.
-std::map<std::pair<std::string, std::string>, std::vector<run>> read_tput(const std::string &path)
+using tput_cells = std::map<std::pair<std::string, std::string>, std::vector<run>>;
+
+// Lines starting with prefix ("bench tput ", "bench sweep "), per pair and
+// stack, in the order of the repetitions; of the throughput trials only
+// those of kind (trial=, "unpaced" when a line has none), unless empty.
+tput_cells read_tput(const std::string &path, const std::string &prefix = "bench tput ",
+		     const std::string &kind = "unpaced", const std::string &sender = "same")
 {
 	std::ifstream in(path);
-	std::map<std::pair<std::string, std::string>, std::vector<run>> cells;
+	tput_cells cells;
 	for (std::string line; std::getline(in, line);) {
-		if (!line.starts_with("bench tput "))
+		if (!line.starts_with(prefix))
 			continue;
 		run r;
-		r.kv = key_values(line.substr(11));
+		r.kv = key_values(line.substr(prefix.size()));
+		const auto t = r.kv.find("trial");
+		if (!kind.empty() && (t == r.kv.end() ? "unpaced" : t->second) != kind)
+			continue;
+		const auto f = r.kv.find("sender");
+		if (!sender.empty() && (f == r.kv.end() ? "same" : f->second) != sender)
+			continue;
 		cells[{r.kv.at("pair"), r.kv.at("mode")}].push_back(std::move(r));
 	}
 	return cells;
+}
+
+// A key of a run, or def when the line has none (an older run's).
+std::string value_or(const run &r, const std::string &k, const std::string &def = "")
+{
+	const auto it = r.kv.find(k);
+	return it == r.kv.end() ? def : it->second;
 }
 
 std::map<cell_key, std::vector<run>> read_runs(const std::string &path)
@@ -105,8 +124,6 @@ std::map<cell_key, std::vector<run>> read_runs(const std::string &path)
 		       r.kv.at("load")}]
 			.push_back(std::move(r));
 	}
-	if (cells.empty())
-		throw std::runtime_error(path + ": no benchmark lines");
 	return cells;
 }
 
@@ -180,11 +197,40 @@ void write_json(const std::map<cell_key, std::vector<run>> &cells,
 			    << fixed(m.hi, "%.0f") << "}";
 		}
 		double lost = 0;
-		for (const auto &r : runs)
+		std::string drops;
+		for (const auto &r : runs) {
 			lost += r.num("lost");
-		out << ", " << quoted("lost") << ": " << fixed(lost, "%.0f") << "}";
+			drops += (drops.empty() ? "" : ", ") + quoted(value_or(r, "drops", "-"));
+		}
+		out << ", " << quoted("lost") << ": " << fixed(lost, "%.0f") << ", "
+		    << quoted("drops") << ": [" << drops << "]}";
 		sep = ",\n";
 	}
+	out << "\n  ]\n}\n";
+}
+
+// Every throughput trial and sweep, each with all its keys.
+void write_tput_json(const tput_cells &trials, const tput_cells &sweeps, const std::string &path)
+{
+	std::ofstream out(path);
+	const auto list = [&out](const tput_cells &c) {
+		const char *sep = "\n";
+		for (const auto &[key, runs] : c)
+			for (const auto &r : runs) {
+				out << sep << "    {";
+				const char *ksep = "";
+				for (const auto &[k, v] : r.kv) {
+					out << ksep << quoted(k) << ": " << quoted(v);
+					ksep = ", ";
+				}
+				out << "}";
+				sep = ",\n";
+			}
+	};
+	out << "{\n  " << quoted("trials") << ": [";
+	list(trials);
+	out << "\n  ],\n  " << quoted("sweeps") << ": [";
+	list(sweeps);
 	out << "\n  ]\n}\n";
 }
 
@@ -192,7 +238,7 @@ void write_csv(const std::map<cell_key, std::vector<run>> &cells, const std::str
 {
 	std::ofstream out(path);
 	out << "pair,mode,size,load,rep,count,lost,flood_sent,min,p50,p90,p99,p999,p9999,max,"
-	       "mean,variant\n";
+	       "mean,variant,drops\n";
 	for (const auto &[key, runs] : cells) {
 		int rep = 0;
 		for (const auto &r : runs) {
@@ -201,25 +247,31 @@ void write_csv(const std::map<cell_key, std::vector<run>> &cells, const std::str
 			for (const char *k : {"count", "lost", "flood_sent", "min", "p50", "p90",
 					      "p99", "p999", "p9999", "max", "mean"})
 				out << ',' << r.kv.at(k);
-			out << ',' << (r.kv.contains("variant") ? r.kv.at("variant") : "") << '\n';
+			out << ',' << (r.kv.contains("variant") ? r.kv.at("variant") : "") << ",\""
+			    << value_or(r, "drops") << "\"\n";
 		}
 	}
 }
 
-void write_tput_csv(const std::map<std::pair<std::string, std::string>, std::vector<run>> &tput,
-		    const std::string &path)
+// Every throughput trial, unpaced, sweep steps and --at, in run order.
+void write_tput_csv(const tput_cells &trials, const std::string &path)
 {
 	std::ofstream out(path);
-	out << "pair,mode,size,rep,seconds,sent,failed,received,sent_pps,recv_pps,variant\n";
-	for (const auto &[key, runs] : tput) {
-		int rep = 0;
+	out << "pair,mode,size,sender,trial_no,trial,rate,seconds,sent,failed,received,sent_pps,"
+	       "recv_pps,lost,counted,uncounted,drops,nic,variant\n";
+	for (const auto &[key, runs] : trials) {
+		int no = 0;
 		for (const auto &r : runs) {
 			out << key.first << ',' << key.second << ',' << r.kv.at("size") << ','
-			    << ++rep;
+			    << value_or(r, "sender", "same") << ',' << ++no << ','
+			    << value_or(r, "trial", "unpaced") << ',' << value_or(r, "rate", "0");
 			for (const char *k :
 			     {"seconds", "sent", "failed", "received", "sent_pps", "recv_pps"})
 				out << ',' << r.kv.at(k);
-			out << ',' << (r.kv.contains("variant") ? r.kv.at("variant") : "") << '\n';
+			for (const char *k : {"lost", "counted", "uncounted"})
+				out << ',' << value_or(r, k);
+			out << ",\"" << value_or(r, "drops") << "\",\"" << value_or(r, "nic")
+			    << "\"," << value_or(r, "variant") << '\n';
 		}
 	}
 }
@@ -237,10 +289,103 @@ const std::vector<run> *find(const std::map<cell_key, std::vector<run>> &cells, 
 	return it == cells.end() ? nullptr : &it->second;
 }
 
+// The median over runs of a key (0 when none has it), min-max as text.
+std::string median_range(const std::vector<run> &runs, const std::string &k)
+{
+	std::vector<run> with;
+	for (const auto &r : runs)
+		if (r.kv.contains(k))
+			with.push_back(r);
+	if (with.empty())
+		return "-";
+	const auto m = over_runs(with, k);
+	return fixed(m.median, "%.0f") + " (" + fixed(m.lo, "%.0f") + "-" + fixed(m.hi, "%.0f") +
+	       ")";
+}
+
+struct tput_runs {
+	tput_cells unpaced;
+	tput_cells sweeps;
+	tput_cells at;
+	bool fast = false; // the receive-capacity cells (sender=fast)
+};
+
+void write_tput_table(std::ofstream &out, const std::string &pair, const tput_runs &tput)
+{
+	if (tput.unpaced.empty())
+		return;
+	if (tput.fast)
+		out << "\nWhat each stack receives, 64 B, packets per second: the same raw oob "
+		       "sender (faster than any in-band one here) feeds every stack, frames "
+		       "built as the stack's own sender would; columns as above.\n\n";
+	else
+		out << "\nThroughput, 64 B, packets per second (median, min-max over the "
+		       "repetitions): one socket sends on one vCPU, in batches where the stack has "
+		       "a "
+		       "batch call, one socket on the other vCPU receives (SO_RCVBUF 4 MiB). "
+		       "Unpaced: the sender "
+		       "as fast as the stack takes it; lost = sent - delivered, counted = what the "
+		       "drop counters of both ends and the receiving socket grew by (their names "
+		       "in "
+		       "the last column, first repetition), uncounted = the rest. Sustained: the "
+		       "highest paced rate with at least 99 % delivered (a bisection of paced "
+		       "trials). At in-band's: the oob stack paced at the sustained rate of "
+		       "in-band UDP (UDP) or AF_PACKET (raw), the share delivered.\n\n"
+		    << "| stack | sent | delivered | lost | counted | uncounted | sustained | at "
+		       "in-band's | where lost |\n"
+		    << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n";
+	for (const auto &mode : modes) {
+		const auto it = tput.unpaced.find({pair, mode});
+		if (it == tput.unpaced.end())
+			continue;
+		const auto &runs = it->second;
+		out << "| " << stack_label(mode, runs);
+		for (const char *k : {"sent_pps", "recv_pps", "lost", "counted", "uncounted"})
+			out << " | " << median_range(runs, k);
+		const auto sw = tput.sweeps.find({pair, mode});
+		out << " | "
+		    << (sw == tput.sweeps.end() ? "-" : median_range(sw->second, "sustained_pps"));
+		const auto at = tput.at.find({pair, mode});
+		if (at == tput.at.end()) {
+			out << " | -";
+		} else {
+			std::vector<double> share;
+			for (const auto &r : at->second)
+				share.push_back(r.num("sent") > 0
+							? 100 * r.num("received") / r.num("sent")
+							: 0);
+			out << " | " << fixed(median(share), "%.1f %%") << " of "
+			    << median_range(at->second, "rate");
+		}
+		out << " | " << value_or(runs.front(), "drops", "-");
+		if (value_or(runs.front(), "uncounted", "0") != "0")
+			out << "; uncounted, the NIC's counters: "
+			    << value_or(runs.front(), "nic", "-");
+		out << " |\n";
+	}
+	const auto ratio = [&](const std::string &a, const std::string &b, const char *what) {
+		const auto x = tput.sweeps.find({pair, a});
+		const auto y = tput.sweeps.find({pair, b});
+		if (x == tput.sweeps.end() || y == tput.sweeps.end())
+			return;
+		const double den = over_runs(y->second, "sustained_pps").median;
+		out << "| " << what << " | "
+		    << (den > 0 ? fixed(over_runs(x->second, "sustained_pps").median / den, "%.2f")
+				: "-")
+		    << " |\n";
+	};
+	out << "\n| sustained rate ratio | |\n| --- | ---: |\n";
+	ratio("udp-oob", "udp-inband", "UDP oob / in-band");
+	ratio("raw-oob", "packet-inband", "raw oob / AF_PACKET");
+	ratio("raw-oob", "xdp", "raw oob / AF_XDP");
+	out << "\n";
+}
+
 void write_table(const std::map<cell_key, std::vector<run>> &cells,
-		 const std::map<std::pair<std::string, std::string>, std::vector<run>> &tput,
+		 const std::array<tput_runs, 2> &tputs,
 		 const std::map<std::string, std::string> &meta, const std::string &path)
 {
+	const auto &tput = tputs[0];
 	std::ofstream out(path);
 	out << "Round trip latency in µs, median over " << meta.at("reps") << " repetitions of "
 	    << meta.at("count") << " round trips (spread: (max - min) / "
@@ -249,6 +394,9 @@ void write_table(const std::map<cell_key, std::vector<run>> &cells,
 	for (const auto &[key, runs] : cells)
 		if (std::ranges::find(pairs, key.pair) == pairs.end())
 			pairs.push_back(key.pair);
+	for (const auto &[key, runs] : tput.unpaced)
+		if (std::ranges::find(pairs, key.first) == pairs.end())
+			pairs.push_back(key.first);
 	for (const auto &pair : pairs) {
 		out << "**" << pair << "**\n\n"
 		    << "| stack | load | size | p50 | p90 | p99 | p99.9 | max | mean | p99.9 "
@@ -256,7 +404,7 @@ void write_table(const std::map<cell_key, std::vector<run>> &cells,
 		       " lost |\n"
 		    << "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
 		       "|\n";
-		for (const char *load : {"idle", "flood"})
+		for (const char *load : {"idle", "flood", "traffic", "hogs"})
 			for (const int size : {64, 1024})
 				for (const auto &mode : modes) {
 					const auto *runs = find(cells, {pair, mode, size, load});
@@ -300,26 +448,14 @@ void write_table(const std::map<cell_key, std::vector<run>> &cells,
 			ratio({pair, "udp-oob", 64, load}, {pair, "xdp", 64, load},
 			      std::string("UDP oob / AF_XDP, ") + load);
 		}
-		for (const auto &mode : modes)
-			ratio({pair, mode, 64, "flood"}, {pair, mode, 64, "idle"},
-			      mode + ", loaded / idle");
-		out << "\nThroughput, 64 B, packets per second (median, min-max over the "
-		       "repetitions): sent is the transmit rate of one socket on one vCPU, "
-		       "delivered what one socket on the other vCPU received.\n\n"
-		    << "| stack | sent | delivered |\n| --- | ---: | ---: |\n";
-		for (const auto &mode : modes) {
-			const auto it = tput.find({pair, mode});
-			if (it == tput.end())
-				continue;
-			out << "| " << stack_label(mode, it->second);
-			for (const char *k : {"sent_pps", "recv_pps"}) {
-				const auto m = over_runs(it->second, k);
-				out << " | " << fixed(m.median, "%.0f") << " ("
-				    << fixed(m.lo, "%.0f") << "-" << fixed(m.hi, "%.0f") << ")";
-			}
-			out << " |\n";
-		}
-		out << "\n";
+		for (const char *load : {"flood", "traffic", "hogs"})
+			for (const auto &mode : modes)
+				ratio({pair, mode, 64, load}, {pair, mode, 64, "idle"},
+				      mode + ", " +
+					      (std::string(load) == "flood" ? "loaded" : load) +
+					      " / idle");
+		for (const auto &t : tputs)
+			write_tput_table(out, pair, t);
 	}
 }
 
@@ -528,13 +664,22 @@ int main(int argc, char **argv)
 	}
 	try {
 		const auto cells = read_runs(argv[1]);
+		if (cells.empty() && read_tput(argv[1]).empty())
+			throw std::runtime_error(std::string(argv[1]) + ": no benchmark lines");
 		const auto meta = read_meta(argv[2]);
 		const std::string dir = argv[3];
 		write_json(cells, meta, dir + "/results.json");
 		write_csv(cells, dir + "/results.csv");
-		const auto tput = read_tput(argv[1]);
-		write_tput_csv(tput, dir + "/throughput.csv");
-		write_table(cells, tput, meta, dir + "/table.md");
+		const tput_runs tput{read_tput(argv[1]), read_tput(argv[1], "bench sweep ", ""),
+				     read_tput(argv[1], "bench tput ", "at")};
+		const tput_runs fast{read_tput(argv[1], "bench tput ", "unpaced", "fast"),
+				     read_tput(argv[1], "bench sweep ", "", "fast"),
+				     read_tput(argv[1], "bench tput ", "at", "fast"), true};
+		write_tput_csv(read_tput(argv[1], "bench tput ", "", ""), dir + "/throughput.csv");
+		write_table(cells, {tput, fast}, meta, dir + "/table.md");
+		write_tput_json(read_tput(argv[1], "bench tput ", "", ""),
+				read_tput(argv[1], "bench sweep ", "", ""),
+				dir + "/throughput.json");
 		std::vector<std::string> pairs;
 		for (const auto &[key, runs] : cells)
 			if (std::ranges::find(pairs, key.pair) == pairs.end())

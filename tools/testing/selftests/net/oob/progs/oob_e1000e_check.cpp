@@ -96,6 +96,12 @@ long long grew(const et::stats &a, const et::stats &b, const std::string &key)
 int path(const std::string &ns_a, const std::string &dev_a, const std::string &ns_b,
 	 const std::string &dev_b, int count)
 {
+	// The RX ring still holds the in-band buffers posted before the switch
+	// (256 by default): frames land there first, then on pool pages.
+	// Round trips enough to use them up, unmeasured.
+	oob::child warm({"oob-raw-check", "pingpong", ns_a, dev_a, ns_b, dev_b, "300"});
+	const auto warmed = warm.wait(120s);
+	check(warmed.success(), "oob-raw-check pingpong (warm-up): " + warmed.describe());
 	const auto a0 = take(ns_a, dev_a);
 	const auto b0 = take(ns_b, dev_b);
 	oob::child run(

@@ -1126,7 +1126,8 @@ int batch_check(const std::string &ns_a, const std::string &dev_a, const std::st
 		m.iov = reinterpret_cast<std::uintptr_t>(&iov);
 		m.iovlen = 1;
 	}
-	const auto refused = [&](const char *what, int want, const std::pair<int, std::uint32_t> &r) {
+	const auto refused = [&](const char *what, int want,
+				 const std::pair<int, std::uint32_t> &r) {
 		check(r.first == want, std::string(what) + ": " + errno_text(r.first) + " (want " +
 					       std::strerror(want) + ")");
 	};
@@ -1253,17 +1254,17 @@ int batch_check(const std::string &ns_a, const std::string &dev_a, const std::st
 	}
 
 	const auto rx_count = value_of(on::socket_counters(rx->inode()), "rx");
-	check(rx_count == static_cast<long long>(sent + 2),
+	check(rx_count == static_cast<long long>(sent) + 2,
 	      "the receiver counted rx " + std::to_string(rx_count) + " (want 42)");
 	const oob::netns::scoped_enter back(ns_a);
 	tx_count = value_of(on::socket_counters(tx.inode()), "tx");
-	check(tx_count == static_cast<long long>(sent + 2),
+	check(tx_count == static_cast<long long>(sent) + 2,
 	      "the sender counted tx " + std::to_string(tx_count) + " (want 42)");
 	const auto after = on::device_counters(dev_a);
 	if (value_of(after, "oob_io") == 1) {
 		const auto direct = delta(before, after, "tx_direct");
 		const auto oob = delta(before, after, "tx_oob");
-		check(direct == oob && oob == static_cast<long long>(sent + 2),
+		check(direct == oob && oob == static_cast<long long>(sent) + 2,
 		      dev_a + ": " + std::to_string(direct) + " of " + std::to_string(oob) +
 			      " oob sends from the sender itself (want 42 of 42)");
 	}

@@ -340,8 +340,7 @@ received socket::recv(std::span<std::byte> buf, timeout t)
 	return r;
 }
 
-batch::batch(std::size_t n, std::size_t size)
-    : size_(size), data_(n * size), iov_(n), msgs_(n)
+batch::batch(std::size_t n, std::size_t size) : size_(size), data_(n * size), iov_(n), msgs_(n)
 {
 	if (n == 0 || n > 1024)
 		throw std::invalid_argument("a batch holds 1 to 1024 packets");

@@ -333,4 +333,14 @@ std::optional<std::size_t> xsk::recv(std::span<std::byte> buf, std::chrono::mill
 	return n;
 }
 
+std::map<std::string, long long> xsk::losses() const
+{
+	xdp_statistics st{};
+	socklen_t len = sizeof(st);
+	check_syscall("XDP_STATISTICS", ::getsockopt, fd_.get(), SOL_XDP, XDP_STATISTICS, &st,
+		      &len);
+	return {{"sock.rx_dropped", static_cast<long long>(st.rx_dropped)},
+		{"sock.rx_ring_full", static_cast<long long>(st.rx_ring_full)}};
+}
+
 } // namespace oob

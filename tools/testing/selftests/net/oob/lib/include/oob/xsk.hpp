@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -42,6 +43,9 @@ public:
 	// What was set up: "drv" or "skb" XDP, "zc" or "copy", and "+busy"
 	// with busy polling, e.g. "skb-copy".
 	[[nodiscard]] const std::string &mode() const { return mode_; }
+	// XDP_STATISTICS: frames the socket lost, by counter ("sock.rx_dropped",
+	// "sock.rx_ring_full": no room on the RX ring), since it opened.
+	[[nodiscard]] std::map<std::string, long long> losses() const;
 
 private:
 	struct ring {
