@@ -273,9 +273,13 @@ int rx(const std::string &ns_a, const std::string &ip_a, const std::string &ns_b
 	constexpr size_t len = 3000; // three fragments
 	const auto threads = threads_named("oobnet-");
 	std::vector<pid_t> marked;
-	for (const pid_t t : threads)
-		if (read_file("/proc/" + std::to_string(t) + "/comm").ends_with("/" + dev_b))
+	for (const pid_t t : threads) {
+		const auto comm = read_file("/proc/" + std::to_string(t) + "/comm");
+		// The oob stage's threads, not the in-band relay (oobnet-ib/).
+		if ((comm.starts_with("oobnet-rx/") || comm.starts_with("oobnet-tx/")) &&
+		    comm.ends_with("/" + dev_b))
 			marked.push_back(t);
+	}
 	check(marked.size() == 2,
 	      dev_b + " has its RX and TX threads (" + std::to_string(marked.size()) + " found)");
 
