@@ -320,20 +320,18 @@ void write_tput_table(std::ofstream &out, const std::string &pair, const tput_ru
 		       "built as the stack's own sender would; columns as above.\n\n";
 	else
 		out << "\nThroughput, 64 B, packets per second (median, min-max over the "
-		       "repetitions): one socket sends on one vCPU, in batches where the stack has "
-		       "a "
-		       "batch call, one socket on the other vCPU receives (SO_RCVBUF 4 MiB). "
-		       "Unpaced: the sender "
-		       "as fast as the stack takes it; lost = sent - delivered, counted = what the "
-		       "drop counters of both ends and the receiving socket grew by (their names "
-		       "in "
-		       "the last column, first repetition), uncounted = the rest. Sustained: the "
-		       "highest paced rate with at least 99 % delivered (a bisection of paced "
-		       "trials). At in-band's: the oob stack paced at the sustained rate of "
-		       "in-band UDP (UDP) or AF_PACKET (raw), the share delivered.\n\n"
-		    << "| stack | sent | delivered | lost | counted | uncounted | sustained | at "
-		       "in-band's | where lost |\n"
-		    << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n";
+		       "repetitions): one socket sends on one vCPU, in batches where the stack "
+		       "has a batch call, one socket on the other vCPU receives (SO_RCVBUF "
+		       "4 MiB). Unpaced: the sender as fast as the stack takes it; lost = sent - "
+		       "delivered, counted = what the drop counters of both ends and the "
+		       "receiving socket grew by (their names in the last column, first "
+		       "repetition), uncounted = the rest. Sustained: the highest paced rate "
+		       "with at least 99 % delivered (a bisection of paced trials). At "
+		       "in-band's: the oob stack paced at the sustained rate of in-band UDP "
+		       "(UDP) or AF_PACKET (raw), the share delivered.\n\n";
+	out << "| stack | sent | delivered | lost | counted | uncounted | sustained | at "
+	       "in-band's | where lost |\n"
+	    << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n";
 	for (const auto &mode : modes) {
 		const auto it = tput.unpaced.find({pair, mode});
 		if (it == tput.unpaced.end())
