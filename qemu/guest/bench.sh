@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The guest's half of scripts/bench.sh: every cell of the latency benchmark
-# (oob-bench rtt) on the results port, repetition by repetition.  The host
+# (oob-bench rtt) on the results port, repetition by repetition; the
+# in-band stacks also with their devices' oob ports on (+port).  The host
 # passes the sizes of the run on the kernel command line:
 #   oob.bench.count=N    measured round trips per cell (default 20000)
 #   oob.bench.warmup=N   unmeasured ones before (default 1000)
@@ -44,7 +45,8 @@ for rep in $(seq 1 "$reps"); do
 		for load in idle flood; do
 			[ "$only" != tput ] || break
 			for size in 64 1024; do
-				for mode in udp-inband packet-inband xdp udp-oob raw-oob; do
+				for mode in udp-inband packet-inband xdp udp-oob raw-oob \
+					udp-inband+port packet-inband+port; do
 					echo "bench cell rep=$rep" >> $out
 					# Exit code 1: over 1 % lost, a result the table shows.
 					oob-bench rtt "$pair" "$mode" --size "$size" --count "$count" \
@@ -70,7 +72,8 @@ for rep in $(seq 1 "$reps"); do
 		# each stack's sustained rate; the oob stacks also paced at the
 		# in-band stacks' (measured first).
 		udp_rate= raw_rate=
-		for mode in udp-inband packet-inband xdp udp-oob raw-oob; do
+		for mode in udp-inband packet-inband xdp udp-oob raw-oob \
+			udp-inband+port packet-inband+port; do
 			[ "$only" != rtt ] || break
 			at=
 			[ "$mode" != udp-oob ] || at=$udp_rate

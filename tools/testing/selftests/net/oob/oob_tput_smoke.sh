@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# oob_tput_smoke.sh PAIR OOB_MODE INBAND_MODE FLOOR
+# oob_tput_smoke.sh PAIR MODE BASE FLOOR
 #
-# A second of unpaced 64-byte throughput through the in-band stack, then
-# through the oob one, in this boot (oob-bench tput): the oob stack must
-# deliver at least FLOOR percent of what the in-band one delivered, and
-# every packet either stack lost must be counted somewhere (uncounted=0).
+# A second of unpaced 64-byte throughput through the stack BASE, then
+# through MODE, in this boot (oob-bench tput modes): MODE must deliver at
+# least FLOOR percent of what BASE delivered, and every packet either
+# lost must be counted somewhere (uncounted=0).  MODE an oob stack and
+# BASE its in-band peer, or MODE an in-band stack with its ports on
+# (udp-inband+port) and BASE the same with them off.
 pair=$1 oob=$2 inband=$3 floor=$4
 fail() { echo "FAIL $*"; exit 1; }
 field() { sed -n "s/.* $1=\([-0-9]*\).*/\1/p" "$2"; }

@@ -47,7 +47,9 @@ struct run {
 	[[nodiscard]] double num(const std::string &k) const { return std::stod(kv.at(k)); }
 };
 
-const std::array<std::string, 5> modes{"udp-oob", "udp-inband", "raw-oob", "packet-inband", "xdp"};
+const std::array<std::string, 7> modes{"udp-oob",	    "udp-inband", "raw-oob",
+				       "packet-inband",	    "xdp",	  "udp-inband+port",
+				       "packet-inband+port"};
 const std::array<std::string, 7> stats{"p50", "p90", "p99", "p999", "p9999", "max", "mean"};
 const std::array<double, 17> quantile_points{0.0,   0.1,   0.2,	   0.3,	   0.4,	 0.5,
 					     0.6,   0.7,   0.8,	   0.9,	   0.95, 0.99,
@@ -446,6 +448,14 @@ void write_table(const std::map<cell_key, std::vector<run>> &cells,
 			ratio({pair, "udp-oob", 64, load}, {pair, "xdp", 64, load},
 			      std::string("UDP oob / AF_XDP, ") + load);
 		}
+		// Issue 18: in-band traffic on a device with oob on, against off.
+		for (const char *load : {"idle", "flood"}) {
+			ratio({pair, "udp-inband+port", 64, load}, {pair, "udp-inband", 64, load},
+			      std::string("UDP in-band, port on / off, ") + load);
+			ratio({pair, "packet-inband+port", 64, load},
+			      {pair, "packet-inband", 64, load},
+			      std::string("AF_PACKET, port on / off, ") + load);
+		}
 		for (const char *load : {"flood", "traffic", "hogs"})
 			for (const auto &mode : modes)
 				ratio({pair, mode, 64, load}, {pair, mode, 64, "idle"},
@@ -459,11 +469,10 @@ void write_table(const std::map<cell_key, std::vector<run>> &cells,
 
 // Percentile curves: x is the number of nines of the quantile, y the
 // latency on a log scale; a curve per stack, idle solid, loaded dashed.
-const std::map<std::string, std::string> colours{{"udp-oob", "#1b9e77"},
-						 {"udp-inband", "#d95f02"},
-						 {"raw-oob", "#7570b3"},
-						 {"packet-inband", "#e7298a"},
-						 {"xdp", "#666666"}};
+const std::map<std::string, std::string> colours{
+	{"udp-oob", "#1b9e77"},		  {"udp-inband", "#d95f02"}, {"raw-oob", "#7570b3"},
+	{"packet-inband", "#e7298a"},	  {"xdp", "#666666"},	     {"udp-inband+port", "#e6ab02"},
+	{"packet-inband+port", "#a6761d"}};
 
 struct plot {
 	double w = 720;

@@ -7,6 +7,10 @@
 //   udp-inband     plain UDP sockets, no port and no diversion
 //   raw-oob        raw packet oob sockets, both ends oob ports
 //   packet-inband  plain AF_PACKET SOCK_RAW sockets, no port
+//   udp-inband+port, packet-inband+port
+//                  the in-band stacks with both ends oob ports (input
+//                  diversion on): what in-band traffic pays on a device
+//                  with oob on
 //   xdp            AF_XDP sockets on queue 0, no port: an XDP program
 //                  steers the frames; native XDP, zero copy and busy
 //                  polling where the driver allows (oob/xsk.hpp), the
@@ -139,6 +143,7 @@ struct options {
 	std::size_t rcvbuf = std::size_t{4} << 20; // tput: the receiver's SO_RCVBUF
 	bool fast_sender = false;		   // tput: a raw oob sender feeds every stack
 	bool exact = false;			   // tput: fail when a loss went uncounted
+	bool port_on = false;			   // an in-band stack with both ends oob ports
 };
 
 // A rate the stack sustains: at least this much of what was sent arrived.
@@ -788,9 +793,9 @@ void set_ports(const options &opt)
 	// The fast sender is a raw oob socket: its end is a port whatever the
 	// receiving stack.
 	on::set_port(std::string(opt.pair->a.netns), std::string(opt.pair->a.name),
-		     is_oob(opt.mode) || opt.fast_sender);
+		     is_oob(opt.mode) || opt.fast_sender || opt.port_on);
 	on::set_port(std::string(opt.pair->b.netns), std::string(opt.pair->b.name),
-		     is_oob(opt.mode));
+		     is_oob(opt.mode) || opt.port_on);
 }
 
 // The counters of both ends a lost packet may show in, read together.
@@ -1209,15 +1214,25 @@ options parse(int argc, char **argv)
 	if (opt.pair == nullptr)
 		throw std::invalid_argument("unknown pair " + std::string(argv[2]));
 	opt.mode_name = argv[3];
-	if (opt.mode_name == "udp-oob")
+	// An in-band stack on a device with oob on: its ports on, its sockets
+	// plain.
+	std::string base = opt.mode_name;
+	if (base.ends_with("+port")) {
+		base.resize(base.size() - 5);
+		opt.port_on = true;
+		if (base != "udp-inband" && base != "packet-inband")
+			throw std::invalid_argument("+port is for the in-band stacks: " +
+						    opt.mode_name);
+	}
+	if (base == "udp-oob")
 		opt.mode = stack::udp_oob;
-	else if (opt.mode_name == "udp-inband")
+	else if (base == "udp-inband")
 		opt.mode = stack::udp_inband;
-	else if (opt.mode_name == "raw-oob")
+	else if (base == "raw-oob")
 		opt.mode = stack::raw_oob;
-	else if (opt.mode_name == "packet-inband")
+	else if (base == "packet-inband")
 		opt.mode = stack::packet_inband;
-	else if (opt.mode_name == "xdp")
+	else if (base == "xdp")
 		opt.mode = stack::xdp;
 	else
 		throw std::invalid_argument("unknown mode " + opt.mode_name);
