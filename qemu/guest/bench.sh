@@ -40,73 +40,65 @@ for dev in e1a e1b vta vtb; do
 		echo "bench irq dev=$dev irq=$irq name=$(awk -v i="$irq:" '$1 == i { print $NF }' /proc/interrupts) cpus=$(cat "/proc/irq/$irq/smp_affinity_list") effective=$(cat "/proc/irq/$irq/effective_affinity_list" 2>/dev/null)" > $out
 	done
 done
+# One latency cell: MODE SIZE LOAD.  Exit code 1 is over 1 % lost, a result
+# the table shows; anything else a failed cell.
+rtt_cell() {
+	echo "bench cell rep=$rep" >> $out
+	oob-bench rtt "$pair" "$1" --size "$2" --count "$count" --warmup "$warmup" \
+		--load "$3" --cpu "$pin" >> $out 2>&1
+	[ $? -le 1 ] || echo "bench failed rep=$rep pair=$pair mode=$1 size=$2 load=$3" >> $out
+}
+
+# Throughput cells with SENDER (same or fast) for each MODE after it: each
+# stack's sustained rate, the oob stacks also paced at the in-band stacks'
+# (measured first, in the order given).
+tput_cells() {
+	sender=$1
+	shift
+	udp_rate= raw_rate=
+	for mode in "$@"; do
+		at=
+		[ "$mode" != udp-oob ] || at=$udp_rate
+		[ "$mode" != raw-oob ] || at=$raw_rate
+		echo "bench cell rep=$rep" >> $out
+		oob-bench tput "$pair" "$mode" --size 64 --seconds 5 --cpu "$pin" \
+			--sender "$sender" --sweep 5 ${at:+--at "$at"} > /tmp/tput.out 2>&1
+		rc=$?
+		cat /tmp/tput.out >> $out
+		rate=$(sed -n 's/.* sustained_pps=\([0-9]*\).*/\1/p' /tmp/tput.out)
+		[ "$mode" != udp-inband ] || udp_rate=$rate
+		[ "$mode" != packet-inband ] || raw_rate=$rate
+		[ $rc -eq 0 ] ||
+			echo "bench failed rep=$rep pair=$pair mode=$mode tput sender=$sender" >> $out
+	done
+}
+
 for rep in $(seq 1 "$reps"); do
 	for pair in $(echo "$pairs" | tr , ' '); do
-		for load in idle flood; do
-			[ "$only" != tput ] || break
-			for size in 64 1024; do
-				for mode in udp-inband packet-inband xdp udp-oob raw-oob \
-					udp-inband+port packet-inband+port; do
-					echo "bench cell rep=$rep" >> $out
-					# Exit code 1: over 1 % lost, a result the table shows.
-					oob-bench rtt "$pair" "$mode" --size "$size" --count "$count" \
-						--warmup "$warmup" --load "$load" --cpu "$pin" >> $out 2>&1
-					[ $? -le 1 ] ||
-						echo "bench failed rep=$rep pair=$pair mode=$mode size=$size load=$load" >> $out
+		if [ "$only" != tput ]; then
+			for load in idle flood; do
+				for size in 64 1024; do
+					for mode in udp-inband packet-inband xdp udp-oob raw-oob \
+						udp-inband+port packet-inband+port; do
+						rtt_cell "$mode" "$size" "$load"
+					done
 				done
 			done
-		done
-		# The load taken apart (64 B): the in-band traffic alone, the busy
-		# threads alone.
-		for load in traffic hogs; do
-			[ "$only" != tput ] || break
-			for mode in udp-inband packet-inband xdp udp-oob raw-oob; do
-				echo "bench cell rep=$rep" >> $out
-				oob-bench rtt "$pair" "$mode" --size 64 --count "$count" \
-					--warmup "$warmup" --load "$load" --cpu "$pin" >> $out 2>&1
-				[ $? -le 1 ] ||
-					echo "bench failed rep=$rep pair=$pair mode=$mode size=64 load=$load" >> $out
+			# The load taken apart (64 B): the in-band traffic alone, the
+			# busy threads alone.
+			for load in traffic hogs; do
+				for mode in udp-inband packet-inband xdp udp-oob raw-oob; do
+					rtt_cell "$mode" 64 "$load"
+				done
 			done
-		done
-		# Throughput: 64-byte packets to one socket on one vCPU, with
-		# each stack's sustained rate; the oob stacks also paced at the
-		# in-band stacks' (measured first).
-		udp_rate= raw_rate=
-		for mode in udp-inband packet-inband xdp udp-oob raw-oob \
-			udp-inband+port packet-inband+port; do
-			[ "$only" != rtt ] || break
-			at=
-			[ "$mode" != udp-oob ] || at=$udp_rate
-			[ "$mode" != raw-oob ] || at=$raw_rate
-			echo "bench cell rep=$rep" >> $out
-			oob-bench tput "$pair" "$mode" --size 64 --seconds 5 --cpu "$pin" \
-				--sweep 5 ${at:+--at "$at"} > /tmp/tput.out 2>&1
-			rc=$?
-			cat /tmp/tput.out >> $out
-			rate=$(sed -n 's/.* sustained_pps=\([0-9]*\).*/\1/p' /tmp/tput.out)
-			[ "$mode" != udp-inband ] || udp_rate=$rate
-			[ "$mode" != packet-inband ] || raw_rate=$rate
-			[ $rc -eq 0 ] ||
-				echo "bench failed rep=$rep pair=$pair mode=$mode tput" >> $out
-		done
-		# What each stack receives: one fast sender (raw oob) for all.
-		udp_rate= raw_rate=
-		for mode in udp-inband packet-inband xdp udp-oob raw-oob; do
-			[ "$only" != rtt ] || break
-			at=
-			[ "$mode" != udp-oob ] || at=$udp_rate
-			[ "$mode" != raw-oob ] || at=$raw_rate
-			echo "bench cell rep=$rep" >> $out
-			oob-bench tput "$pair" "$mode" --size 64 --seconds 5 --cpu "$pin" \
-				--sender fast --sweep 5 ${at:+--at "$at"} > /tmp/tput.out 2>&1
-			rc=$?
-			cat /tmp/tput.out >> $out
-			rate=$(sed -n 's/.* sustained_pps=\([0-9]*\).*/\1/p' /tmp/tput.out)
-			[ "$mode" != udp-inband ] || udp_rate=$rate
-			[ "$mode" != packet-inband ] || raw_rate=$rate
-			[ $rc -eq 0 ] ||
-				echo "bench failed rep=$rep pair=$pair mode=$mode tput fast" >> $out
-		done
+		fi
+		if [ "$only" != rtt ]; then
+			# Throughput: 64-byte packets to one socket on one vCPU.
+			tput_cells same udp-inband packet-inband xdp udp-oob raw-oob \
+				udp-inband+port packet-inband+port
+			# What each stack receives: one fast sender (raw oob) for all.
+			tput_cells fast udp-inband packet-inband xdp udp-oob raw-oob
+		fi
 	done
 done
 echo "bench: done" >> $out
